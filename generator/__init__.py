@@ -1,0 +1,3 @@
+"""prisma-isolate: isolate a Prisma application in its own PostgreSQL schema."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,331 @@
+"""The command line (click), with black's conventions for exit codes and output.
+
+Exit status: 0 nothing to change or written; 1 `--check` found changes;
+2 bad input or usage; 123 internal error.
+
+Heavy modules are imported inside the commands that need them, so that
+`rewrite --check` (a build step) pays only for click and lark.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+
+import click
+
+EXIT_OK = 0
+EXIT_CHANGES = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 123
+
+
+class WriteBack(Enum):
+    """What `rewrite` does with its result (black's write-back mode)."""
+
+    STDOUT = "stdout"  # print the rewritten schema
+    OUTPUT = "output"  # write under -o
+    IN_PLACE = "in-place"
+    CHECK = "check"  # write nothing; exit 1 when something would change
+    DIFF = "diff"  # print a unified diff; write nothing
+    CHECK_DIFF = "check+diff"
+
+
+def _use_color(option: bool | None, stream) -> bool:
+    if option is not None:
+        return option
+    if os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="prisma-isolate", prog_name="prisma-isolate")
+def main() -> None:
+    """Isolate a Prisma application in its own PostgreSQL schema."""
+
+
+def _split_names(_ctx, _param, value: tuple[str, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for chunk in value:
+        names.update(n.strip() for n in chunk.split(",") if n.strip())
+    return frozenset(names)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    help="Write the result here (a file, or a folder for a schema folder or several inputs).",
+)
+@click.option("--in-place", is_flag=True, help="Rewrite the input files themselves.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
+)
+@click.option(
+    "--schema",
+    "schema_name",
+    default="anythingllm",
+    show_default=True,
+    help="The schema to isolate the application in.",
+)
+@click.option(
+    "--keep-in-public",
+    multiple=True,
+    callback=_split_names,
+    help="Models, views or enums to leave in public (comma-separated).",
+)
+@click.option("--force", is_flag=True, help="Move blocks whose @@schema names another schema.")
+@click.option(
+    "--provider",
+    type=click.Choice(["postgresql"]),
+    help="Convert the datasource (e.g. a legacy SQLite schema) to this provider.",
+)
+@click.option(
+    "--prisma-version", help="Target Prisma version (default: from the nearest package.json)."
+)
+@click.option("--stdin-filename", help="The name to use in messages when PATH is '-'.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every change; tracebacks for internal errors."
+)
+def rewrite(
+    paths,
+    output,
+    in_place,
+    check,
+    diff,
+    color,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    stdin_filename,
+    quiet,
+    verbose,
+):  # noqa: E501
+    """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
+    from .errors import PslError, UsageError
+    from .rewrite import RewriteOptions
+    from .selfcheck import SelfCheckError
+    from .versions import parse_version_option, version_from_package_json
+
+    if output is not None and in_place:
+        _fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
+    if check and diff:
+        mode = WriteBack.CHECK_DIFF
+    elif check:
+        mode = WriteBack.CHECK
+    elif diff:
+        mode = WriteBack.DIFF
+    elif in_place:
+        mode = WriteBack.IN_PLACE
+    elif output is not None:
+        mode = WriteBack.OUTPUT
+    else:
+        mode = WriteBack.STDOUT
+    if mode is WriteBack.STDOUT and (
+        len(paths) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
+    ):
+        _fail(
+            "several files to write: give -o FOLDER, --in-place, --check or --diff", EXIT_BAD_INPUT
+        )
+    if mode is WriteBack.IN_PLACE and "-" in paths:
+        _fail("--in-place cannot rewrite standard input", EXIT_BAD_INPUT)
+    if mode is WriteBack.OUTPUT and len(paths) > 1 and output.exists() and not output.is_dir():
+        _fail(f"{output} is a file; several inputs need -o FOLDER", EXIT_BAD_INPUT)
+
+    try:
+        version = parse_version_option(prisma_version) if prisma_version else None
+    except UsageError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+
+    changed_count = 0
+    unchanged_count = 0
+    status = EXIT_OK
+    for path in paths:
+        try:
+            target = version
+            if target is None:
+                target = version_from_package_json(Path.cwd() if path == "-" else Path(path))
+            if verbose and target is not None and not quiet:
+                click.echo(f"target Prisma {target} (from {target.origin})", err=True)
+            options = RewriteOptions(
+                schema=schema_name,
+                keep_in_public=keep_in_public,
+                force=force,
+                provider=provider,
+                prisma_version=target,
+            )
+            changed = _rewrite_one(
+                path, output, mode, options, color, stdin_filename, quiet, verbose, len(paths) > 1
+            )
+        except PslError as error:
+            click.echo(str(error), err=True)
+            status = max(status, EXIT_BAD_INPUT)
+            continue
+        except UsageError as error:
+            _fail(str(error), EXIT_BAD_INPUT)
+        except SelfCheckError as error:
+            click.echo(f"error: internal error (nothing written for {path}): {error}", err=True)
+            status = EXIT_INTERNAL
+            continue
+        except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
+            if verbose:
+                import traceback
+
+                traceback.print_exc()
+            click.echo(
+                f"error: internal error (nothing written for {path}): {type(error).__name__}: {error}",
+                err=True,
+            )
+            status = EXIT_INTERNAL
+            continue
+        if changed:
+            changed_count += 1
+        else:
+            unchanged_count += 1
+
+    if mode in (WriteBack.CHECK, WriteBack.CHECK_DIFF) and changed_count and status == EXIT_OK:
+        status = EXIT_CHANGES
+    if not quiet and mode is not WriteBack.STDOUT and (changed_count + unchanged_count) > 0:
+        verb = (
+            "would be rewritten"
+            if mode in (WriteBack.CHECK, WriteBack.CHECK_DIFF, WriteBack.DIFF)
+            else "rewritten"
+        )
+        parts = []
+        if changed_count:
+            parts.append(f"{changed_count} schema{'s' if changed_count != 1 else ''} {verb}")
+        if unchanged_count:
+            parts.append(
+                f"{unchanged_count} schema{'s' if unchanged_count != 1 else ''} already isolated"
+            )
+        click.echo(", ".join(parts) + ".", err=True)
+    sys.exit(status)
+
+
+def _read_input(path: str, stdin_filename: str | None):
+    from .parser import decode_source, parse_path, parse_sources
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        return parse_sources([decode_source(data, stdin_filename or "<stdin>")]), None
+    location = Path(path)
+    if not location.exists():
+        from .errors import Diagnostic, PslError
+
+        raise PslError([Diagnostic("error", "no such file or folder", path=path)])
+    return parse_path(location), location
+
+
+def _rewrite_one(
+    path, output, mode, options, color, stdin_filename, quiet, verbose, several
+) -> bool:
+    from .isolate import isolate
+
+    schema, location = _read_input(path, stdin_filename)
+    outcome = isolate(schema, options)
+    for message in outcome.plan.messages:
+        if message.severity == "warning" or not quiet:
+            click.echo(message.render(), err=True)
+    changed = outcome.changed_paths
+    if verbose and not quiet:
+        for change in outcome.plan.changes:
+            click.echo(f"  {change.description}", err=True)
+
+    if mode in (WriteBack.DIFF, WriteBack.CHECK_DIFF):
+        from .diffing import unified_diff
+
+        use_color = _use_color(color, sys.stdout)
+        for name in changed:
+            click.echo(
+                unified_diff(outcome.originals[name], outcome.outputs[name], name, use_color),
+                nl=False,
+            )
+    if mode in (WriteBack.CHECK, WriteBack.CHECK_DIFF):
+        if not quiet:
+            for name in changed:
+                click.echo(f"would rewrite {name}", err=True)
+        return bool(changed)
+    if mode is WriteBack.DIFF:
+        return bool(changed)
+    if mode is WriteBack.STDOUT:
+        (text,) = outcome.outputs.values()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return bool(changed)
+
+    from .parser import write_atomic
+
+    if mode is WriteBack.IN_PLACE:
+        for name in changed:
+            write_atomic(Path(name), outcome.outputs[name])
+            if not quiet:
+                click.echo(f"rewrote {name}", err=True)
+        return bool(changed)
+
+    # WriteBack.OUTPUT: the whole schema goes under -o, changed or not.
+    for name, text in outcome.outputs.items():
+        destination = _destination(name, location, output, several)
+        if (
+            destination.exists()
+            and destination.read_text(encoding="utf-8", errors="replace") == text
+        ):
+            continue
+        write_atomic(destination, text)
+        if not quiet:
+            click.echo(f"wrote {destination}", err=True)
+    return bool(changed)
+
+
+def _destination(name: str, location: Path | None, output: Path, several: bool) -> Path:
+    if location is not None and location.is_dir():
+        return output / Path(name).relative_to(location)
+    filename = Path(name).name if location is not None else "schema.prisma"
+    if several or output.is_dir() or str(output).endswith(os.sep):
+        return output / filename
+    return output
+
+
+@main.command()
+@click.argument("path", type=click.Path(allow_dash=True, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the AST as JSON.")
+@click.option("--stdin-filename", help="The name to use in messages when PATH is '-'.")
+def parse(path, as_json, stdin_filename):
+    """Parse a schema (file, folder or '-') and print its AST or a summary."""
+    from .errors import PslError
+
+    try:
+        schema, _ = _read_input(path, stdin_filename)
+    except PslError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        import json
+
+        from .nodes import to_json
+
+        click.echo(json.dumps(to_json(schema), indent=2, ensure_ascii=False))
+        return
+    counts: dict[str, int] = {}
+    for block in schema.blocks:
+        counts[block.keyword] = counts.get(block.keyword, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    lines = sum(f.source.text.count("\n") + 1 for f in schema.files)
+    click.echo(f"{path}: {len(schema.files)} file(s), {lines} lines: {summary or 'no blocks'}")

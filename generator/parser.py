@@ -1,0 +1,561 @@
+"""Parse Prisma schema files into the typed AST (generator.nodes).
+
+The grammar is psl.lark (LALR, contextual lexer).  The transformer runs inline,
+inside the LALR parser, so no parse tree is ever built.  Comments are collected
+by a lexer callback and attached to nodes afterwards (`_attach_comments`).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import tempfile
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import lark
+from lark import Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .errors import Diagnostic, PslError
+from .nodes import (
+    Argument,
+    ArrayLit,
+    Attribute,
+    Comment,
+    Config,
+    ConfigProperty,
+    Constant,
+    Enum,
+    EnumValue,
+    Field,
+    FieldType,
+    FunctionCall,
+    Model,
+    NumberLit,
+    Schema,
+    SchemaFile,
+    StringLit,
+    TypeAlias,
+)
+from .source import SourceFile, Span
+
+# What the user should read for each terminal in "expected one of ...".
+_TERMINAL_NAMES = {
+    "NAME": "identifier",
+    "DOTTED_NAME": "identifier",
+    "NUMBER": "number",
+    "STRING": "string",
+    "_NL": "newline",
+    "$END": "end of file",
+    "RBRACE": '"}"',
+    "LBRACE": '"{"',
+    "RPAR": '")"',
+    "LPAR": '"("',
+    "LSQB": '"["',
+    "RSQB": '"]"',
+    "LIST": '"[]"',
+    "OPTIONAL": '"?"',
+    "REQUIRED": '"!"',
+    "COLON": '":"',
+    "LEGACY_COLON": '":"',
+    "COMMA": '","',
+    "TRAILING_COMMA": '","',
+    "EQUAL": '"="',
+    "FIELD_ATTRIBUTE": "field attribute",
+    "BLOCK_ATTRIBUTE": "block attribute",
+    "MODEL": '"model"',
+    "VIEW": '"view"',
+    "TYPE": '"type"',
+    "ENUM": '"enum"',
+    "DATASOURCE": '"datasource"',
+    "GENERATOR": '"generator"',
+}
+
+
+def _comment_kind(text: str) -> str:
+    if text.startswith("///"):
+        return "doc"
+    if text.startswith("/*"):
+        return "block"
+    return "line"
+
+
+class _Builder(Transformer):
+    """Builds AST nodes from the LALR reductions (inline: no tree is kept).
+
+    `source` is set before each parse; spans refer to it."""
+
+    def __init__(self):
+        super().__init__(visit_tokens=False)
+        self.source: SourceFile | None = None
+
+    def _span(self, start: int, end: int) -> Span:
+        return Span(self.source, start, end)
+
+    # -- expressions --
+
+    def string(self, children):
+        (token,) = children
+        return StringLit(token.value, Span(self.source, token.start_pos, token.end_pos))
+
+    def number(self, children):
+        (token,) = children
+        return NumberLit(token.value, Span(self.source, token.start_pos, token.end_pos))
+
+    def constant(self, children):
+        (token,) = children
+        return Constant(token.value, Span(self.source, token.start_pos, token.end_pos))
+
+    def array(self, children):
+        open_bracket = children[0]
+        close = children[-1]
+        trailing = children[-2]
+        items = [c for c in children[1:-2] if c is not None]
+        return ArrayLit(
+            items, trailing is not None, Span(self.source, open_bracket.start_pos, close.end_pos)
+        )
+
+    def function_call(self, children):
+        name, (arguments, trailing_comma, end) = children
+        return FunctionCall(name.value, arguments, Span(self.source, name.start_pos, end))
+
+    def arguments(self, children):
+        close = children[-1]
+        trailing = children[-2]
+        arguments = [c for c in children[:-2] if c is not None]
+        return arguments, trailing is not None, close.end_pos
+
+    def named_argument(self, children):
+        name, value = children
+        return Argument(name.value, value, Span(self.source, name.start_pos, value.span.end))
+
+    def empty_argument(self, children):
+        (name,) = children
+        return Argument(name.value, None, Span(self.source, name.start_pos, name.end_pos + 1))
+
+    def positional_argument(self, children):
+        (value,) = children
+        return Argument(None, value, value.span)
+
+    # -- attributes --
+
+    def _attribute(self, children, block: bool) -> Attribute:
+        token, arguments = children
+        skip = 2 if block else 1
+        name = token.value[skip:].lstrip(" \t")
+        if arguments is None:
+            return Attribute(
+                name, None, block, False, Span(self.source, token.start_pos, token.end_pos)
+            )
+        args, trailing_comma, end = arguments
+        return Attribute(name, args, block, trailing_comma, Span(self.source, token.start_pos, end))
+
+    def field_attribute(self, children):
+        return self._attribute(children, False)
+
+    def block_attribute(self, children):
+        return self._attribute(children, True)
+
+    # -- fields and types --
+
+    def field_type(self, children):
+        name, is_list, optional, required = children
+        end = (required or optional or is_list or name).end_pos
+        return FieldType(
+            name.value,
+            list=is_list is not None,
+            optional=optional is not None,
+            legacy_required=required is not None,
+            span=Span(self.source, name.start_pos, end),
+        )
+
+    def unsupported_type(self, children):
+        name, string, close, is_list, optional, required = children
+        if name.value != "Unsupported":
+            raise _SyntaxAt(name.start_pos, f'unexpected "(" after type {name.value}')
+        end = (required or optional or is_list or close).end_pos
+        return FieldType(
+            name.value,
+            list=is_list is not None,
+            optional=optional is not None,
+            legacy_required=required is not None,
+            unsupported=StringLit(
+                string.value, Span(self.source, string.start_pos, string.end_pos)
+            ),
+            span=Span(self.source, name.start_pos, end),
+        )
+
+    def legacy_list_type(self, children):
+        open_bracket, name, close = children
+        return FieldType(
+            name.value,
+            legacy_list=True,
+            span=Span(self.source, open_bracket.start_pos, close.end_pos),
+        )
+
+    def field(self, children):
+        name, colon, field_type, *attributes = children
+        end = attributes[-1].span.end if attributes else (field_type or colon or name)
+        if not isinstance(end, int):
+            end = end.span.end if isinstance(end, FieldType) else end.end_pos
+        return Field(
+            name.value,
+            field_type,
+            attributes,
+            legacy_colon=colon is not None,
+            span=Span(self.source, name.start_pos, end),
+        )
+
+    def enum_value(self, children):
+        name, *attributes = children
+        end = attributes[-1].span.end if attributes else name.end_pos
+        return EnumValue(name.value, attributes, Span(self.source, name.start_pos, end))
+
+    def config_property(self, children):
+        key, value = children
+        return ConfigProperty(
+            key.value,
+            value,
+            Span(self.source, key.start_pos, value.span.end),
+            Span(self.source, key.start_pos, key.end_pos),
+        )
+
+    # -- blocks --
+
+    def model(self, children):
+        keyword, name, *members, close = children
+        return Model(
+            keyword.value,
+            name.value,
+            members,
+            Span(self.source, keyword.start_pos, close.end_pos),
+            Span(self.source, name.start_pos, name.end_pos),
+            Span(self.source, close.start_pos, close.end_pos),
+        )
+
+    def enum(self, children):
+        keyword, name, *members, close = children
+        return Enum(
+            name.value,
+            members,
+            Span(self.source, keyword.start_pos, close.end_pos),
+            Span(self.source, name.start_pos, name.end_pos),
+            Span(self.source, close.start_pos, close.end_pos),
+        )
+
+    def config(self, children):
+        keyword, name, *members, close = children
+        return Config(
+            keyword.value,
+            name.value,
+            members,
+            Span(self.source, keyword.start_pos, close.end_pos),
+            Span(self.source, name.start_pos, name.end_pos),
+            Span(self.source, close.start_pos, close.end_pos),
+        )
+
+    def type_alias(self, children):
+        keyword, name, base, *attributes = children
+        end = attributes[-1].span.end if attributes else base.span.end
+        return TypeAlias(
+            name.value,
+            base,
+            attributes,
+            Span(self.source, keyword.start_pos, end),
+            Span(self.source, name.start_pos, name.end_pos),
+        )
+
+    def start(self, children):
+        return children
+
+
+class _SyntaxAt(Exception):
+    """A syntax error found by the transformer rather than the LALR tables."""
+
+    def __init__(self, offset: int, message: str):
+        self.offset = offset
+        self.message = message
+
+
+_GRAMMAR = "psl.lark"
+_parser: lark.Lark | None = None
+_builder = _Builder()
+_comments: list[Token] = []
+
+
+def _collect_comment(token: Token) -> Token:
+    _comments.append(token)
+    return token
+
+
+def _cache_path(grammar: str) -> str | None:
+    """Where the analysed grammar is cached: a private per-user directory.
+
+    Lark's own `cache=True` uses the shared temp dir, and a pickle loaded from a
+    world-writable place is a code-execution hole; so the cache lives in the
+    user's cache directory, keyed by grammar text and lark version."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256((lark.__version__ + "\0" + grammar).encode()).hexdigest()[:20]
+    directory = os.path.join(base, "prisma-isolate")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(directory, os.W_OK):
+        return None
+    return os.path.join(directory, f"psl-{digest}.lark")
+
+
+def get_parser() -> lark.Lark:
+    global _parser
+    if _parser is None:
+        grammar = resources.files(__package__).joinpath(_GRAMMAR).read_text(encoding="utf-8")
+        options = dict(
+            parser="lalr",
+            lexer="contextual",
+            maybe_placeholders=True,
+            transformer=_builder,
+            lexer_callbacks={"LINE_COMMENT": _collect_comment, "BLOCK_COMMENT": _collect_comment},
+        )
+        cache = _cache_path(grammar)
+        if cache is not None:
+            try:
+                _parser = lark.Lark(grammar, cache=cache, **options)
+            except (OSError, EOFError, ValueError):
+                _parser = None
+        if _parser is None:
+            _parser = lark.Lark(grammar, **options)
+    return _parser
+
+
+@contextmanager
+def _gc_paused():
+    # The parse allocates many small objects and frees none of them; the cyclic
+    # GC's generational passes then make parse time superlinear.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def parse_source(source: SourceFile) -> SchemaFile:
+    """Parse one file.  Raises PslError with a located diagnostic."""
+    parser = get_parser()
+    _builder.source = source
+    del _comments[:]
+    with _gc_paused():
+        try:
+            blocks = parser.parse(source.text)
+        except UnexpectedInput as error:
+            raise PslError([_syntax_diagnostic(source, error)]) from None
+        except _SyntaxAt as error:
+            raise PslError([Diagnostic("error", error.message, source, error.offset)]) from None
+        except UnicodeError as error:  # pragma: no cover - decoded text never gets here
+            raise PslError([Diagnostic("error", str(error), source, 0)]) from None
+        comments = [
+            Comment(_comment_kind(t.value), t.value, Span(source, t.start_pos, t.end_pos))
+            for t in _comments
+        ]
+        del _comments[:]
+        schema_file = SchemaFile(source, blocks)
+        _attach_comments(schema_file, comments)
+    return schema_file
+
+
+def parse_text(text: str, path: str = "schema.prisma") -> Schema:
+    return Schema([parse_source(SourceFile(path, text))])
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    if token.type == "_NL":
+        return "newline"
+    value = token.value
+    if len(value) > 40:
+        value = value[:37] + "..."
+    return f'"{value}"'
+
+
+def _expected(names) -> str:
+    readable = sorted({_TERMINAL_NAMES.get(n, n) for n in names if not n.startswith("__")})
+    if not readable:
+        return ""
+    if len(readable) == 1:
+        return f", expected {readable[0]}"
+    return ", expected one of " + ", ".join(readable)
+
+
+def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic:
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        offset = token.start_pos if token.type != "$END" else len(source.text)
+        if offset is None:
+            offset = len(source.text)
+        message = f"unexpected {_describe_token(token)}{_expected(error.accepts or error.expected)}"
+        return Diagnostic("error", message, source, offset)
+    if isinstance(error, UnexpectedCharacters):
+        offset = error.pos_in_stream
+        char = source.text[offset]
+        if source.text.startswith("/*", offset):
+            message = "unterminated block comment"
+        elif char == '"':
+            message = "unterminated string (or a control character inside it)"
+        else:
+            message = f"unexpected character {char!r}{_expected(error.allowed or ())}"
+        return Diagnostic("error", message, source, offset)
+    if isinstance(error, UnexpectedEOF):
+        return Diagnostic(
+            "error", f"unexpected end of file{_expected(error.expected)}", source, len(source.text)
+        )
+    return Diagnostic("error", str(error), source, 0)  # pragma: no cover
+
+
+# --- comments ---------------------------------------------------------------
+
+
+def _members(block) -> list:
+    return getattr(block, "members", [])
+
+
+def _attach_comments(schema_file: SchemaFile, comments: list[Comment]) -> None:
+    """Give every comment an owner.
+
+    - after code on the same line: `trailing` of the line's innermost item
+      (member, else the block whose header or closing brace is on that line);
+    - on lines of its own: `leading` of the next item in the same container;
+    - with nothing after it in its container: `dangling` on the block or file.
+    """
+    if not comments:
+        return
+    source = schema_file.source
+    text = source.text
+    # line start offset -> innermost item starting (or, for blocks, closing) there
+    by_line: dict[int, object] = {}
+    # items in source order with their container (None: the file)
+    items: list[tuple[int, object, object]] = []
+    blocks = schema_file.blocks
+    for block in blocks:
+        items.append((block.span.start, block, None))
+        by_line.setdefault(source.line_start(block.span.start), block)
+        close = getattr(block, "close_span", None)
+        if close is not None:
+            by_line.setdefault(source.line_start(close.start), block)
+        for member in _members(block):
+            items.append((member.span.start, member, block))
+            by_line[source.line_start(member.span.start)] = member
+    item_index = 0
+    block_index = 0
+    for comment in comments:
+        start = comment.span.start
+        line_start = source.line_start(start)
+        owner = by_line.get(line_start)
+        if owner is not None and owner.span.start < start and text[line_start:start].strip():
+            owner.trailing.append(comment)
+            continue
+        # innermost container holding the comment
+        while block_index < len(blocks) and blocks[block_index].span.end <= start:
+            block_index += 1
+        container = None
+        if block_index < len(blocks) and blocks[block_index].span.start <= start:
+            container = blocks[block_index]
+        while item_index < len(items) and items[item_index][0] < comment.span.end:
+            item_index += 1
+        if item_index < len(items):
+            _, item, item_container = items[item_index]
+            if item_container is container and not (container is None and item in ()):
+                item.leading.append(comment)
+                continue
+        if container is not None and hasattr(container, "dangling"):
+            container.dangling.append(comment)
+        elif container is not None:
+            container.trailing.append(comment)
+        else:
+            schema_file.dangling.append(comment)
+
+
+# --- files and folders ------------------------------------------------------
+
+
+def read_source(path: Path, display: str | None = None) -> SourceFile:
+    """Read a schema file as UTF-8, with a located error for bad bytes."""
+    name = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PslError([Diagnostic("error", f"cannot read: {error.strerror}", path=name)]) from None
+    return decode_source(data, name)
+
+
+def decode_source(data: bytes, name: str) -> SourceFile:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        good = data[: error.start].decode("utf-8")
+        source = SourceFile(name, good + "\ufffd" + data[error.end :].decode("utf-8", "replace"))
+        raise PslError(
+            [Diagnostic("error", "the file is not valid UTF-8", source, len(good))]
+        ) from None
+    if "\x00" in text:
+        source = SourceFile(name, text)
+        raise PslError([Diagnostic("error", "NUL byte in schema file", source, text.index("\x00"))])
+    return SourceFile(name, text)
+
+
+def schema_files_in(folder: Path) -> list[Path]:
+    """The .prisma files of a schema folder, recursively, in a stable order."""
+    return sorted(p for p in folder.rglob("*.prisma") if p.is_file())
+
+
+def parse_path(path: Path) -> Schema:
+    """Parse a schema file, or a folder of .prisma files as one schema."""
+    if path.is_dir():
+        files = schema_files_in(path)
+        if not files:
+            raise PslError([Diagnostic("error", "no .prisma files in this folder", path=str(path))])
+        sources = [read_source(f) for f in files]
+    else:
+        sources = [read_source(path)]
+    return parse_sources(sources)
+
+
+def parse_sources(sources: list[SourceFile]) -> Schema:
+    """Parse several files as one schema; every file's syntax errors are reported."""
+    parsed: list[SchemaFile] = []
+    diagnostics: list[Diagnostic] = []
+    for source in sources:
+        try:
+            parsed.append(parse_source(source))
+        except PslError as error:
+            diagnostics.extend(error.diagnostics)
+    if diagnostics:
+        raise PslError(diagnostics)
+    return Schema(parsed)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temp file in the same folder and a rename,
+    so that a reader never sees half a file and a crash leaves the old one."""
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        try:
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,636 @@
+"""The isolation rewrite: a pure function from a parsed schema to text edits.
+
+`plan()` decides what must change and returns `Change` objects.  Each change
+can say how it edits the original text (`edits`) and how it changes the AST
+(`apply`).  The text edits make the output; the AST changes make what the
+output must parse back to.  The self-check (`selfcheck.py`) compares the two,
+so a bug in either shows up before anything is written.
+
+Minimal diff: a change touches only the lines it must.  New lines copy the
+indentation and line breaks of their surroundings, and `=` alignment in a
+config block is kept the way `prisma format` lays it out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import Diagnostic, PslError, UsageError
+from .identifiers import schema_name_problem
+from .nodes import (
+    Argument,
+    ArrayLit,
+    Attribute,
+    Config,
+    ConfigProperty,
+    Enum,
+    EnumValue,
+    Expression,
+    Field,
+    FunctionCall,
+    Model,
+    Schema,
+    StringLit,
+    encode_string,
+)
+from .semantic import check, datasource_schemas, schema_attribute_value
+from .source import SourceFile
+from .versions import (
+    PrismaVersion,
+    datasource_url_allowed,
+    needs_multi_schema_flag,
+    supports_multi_schema,
+)
+
+DEFAULT_SCHEMA = "anythingllm"
+MULTI_SCHEMA = "multiSchema"
+
+# Providers whose Prisma connector supports `schemas` / `@@schema`.
+MULTI_SCHEMA_PROVIDERS = {"postgresql", "postgres", "cockroachdb", "sqlserver"}
+CONVERTIBLE_TO = ("postgresql",)
+
+
+@dataclass(frozen=True)
+class RewriteOptions:
+    schema: str = DEFAULT_SCHEMA
+    keep_in_public: frozenset[str] = frozenset()
+    force: bool = False
+    provider: str | None = None  # convert the datasource to this provider
+    prisma_version: PrismaVersion | None = None
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    source: SourceFile
+    start: int
+    end: int
+    text: str
+
+
+# --- changes -----------------------------------------------------------------
+
+
+class Change:
+    """One intended change: its text edits and its effect on the AST."""
+
+    description: str
+
+    def edits(self) -> list[TextEdit]:
+        raise NotImplementedError
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class AddMember(Change):
+    """A new last line in a block: a `@@schema` attribute or a config property."""
+
+    block: Model | Enum | Config
+    node: Attribute | ConfigProperty
+    line: str  # without indentation or line break
+    blank_line_before: bool
+    description: str
+    realign: list[TextEdit] = field(default_factory=list)
+
+    def edits(self) -> list[TextEdit]:
+        source = self.block.span.source
+        newline = source.newline()
+        members = self.block.members
+        if members:
+            anchor = members[-1]
+            offset = source.line_end(_end_with_trailing(anchor))
+            indent = _indent_of(source, anchor.span.start)
+            if offset == len(source.text) or source.text[offset - 1] not in "\r\n":
+                # Should not happen (a member line always ends before "}"), but
+                # never glue two lines together.
+                prefix = newline
+            else:
+                prefix = ""
+        else:
+            offset = source.line_start(self.block.close_span.start)
+            if source.text[offset : self.block.close_span.start].strip():
+                # "}" shares its line with the header: `model A {` ... `}`
+                offset = self.block.close_span.start
+                prefix = newline
+            else:
+                prefix = ""
+            indent = _default_indent(source)
+        blank = newline if self.blank_line_before else ""
+        insertion = TextEdit(source, offset, offset, prefix + blank + indent + self.line + newline)
+        return [insertion, *self.realign]
+
+    def apply(self) -> None:
+        self.block.members.append(self.node)
+
+
+@dataclass
+class ReplaceValue(Change):
+    """A new value for a config property or an attribute argument."""
+
+    owner: ConfigProperty | Argument
+    new_value: Expression
+    new_text: str
+    description: str
+
+    def edits(self) -> list[TextEdit]:
+        span = self.owner.value.span
+        return [TextEdit(span.source, span.start, span.end, self.new_text)]
+
+    def apply(self) -> None:
+        self.owner.value = self.new_value
+
+
+@dataclass
+class RemoveProperty(Change):
+    """Drop a config property line (its comments above stay where they are)."""
+
+    block: Config
+    prop: ConfigProperty
+    description: str
+    realign: list[TextEdit] = field(default_factory=list)
+
+    def edits(self) -> list[TextEdit]:
+        source = self.block.span.source
+        start = source.line_start(self.prop.span.start)
+        end = source.line_end(_end_with_trailing(self.prop))
+        return [TextEdit(source, start, end, ""), *self.realign]
+
+    def apply(self) -> None:
+        members = self.block.members
+        index = members.index(self.prop)
+        del members[index]
+        # Comments above the removed line now stand above the next member.
+        if self.prop.leading:
+            if index < len(members):
+                members[index].leading[:0] = self.prop.leading
+            else:
+                self.block.dangling[:0] = self.prop.leading
+
+
+@dataclass
+class Plan:
+    changes: list[Change]
+    messages: list[Diagnostic]  # warnings and notes, for stderr
+    schemas: list[str]  # the datasource's `schemas` list after the rewrite
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+# --- text helpers -------------------------------------------------------------
+
+
+def _end_with_trailing(node) -> int:
+    end = node.span.end
+    for comment in node.trailing:
+        end = max(end, comment.span.end)
+    return end
+
+
+def _indent_of(source: SourceFile, offset: int) -> str:
+    start = source.line_start(offset)
+    prefix = source.text[start:offset]
+    return prefix if not prefix.strip() else ""
+
+
+def _default_indent(source: SourceFile) -> str:
+    match = re.search(r"^([ \t]+)\S", source.text, re.MULTILINE)
+    return match.group(1) if match else "  "
+
+
+def render_string_array(raw_items: list[str]) -> str:
+    return "[" + ", ".join(raw_items) + "]"
+
+
+def _string_array(values: list[str]) -> ArrayLit:
+    return ArrayLit([StringLit(encode_string(v)) for v in values])
+
+
+# --- config properties and `=` alignment ---------------------------------------
+
+_GAP = re.compile(r"( *)= ")
+
+
+def _property_group(
+    source: SourceFile, props: list[ConfigProperty], index: int
+) -> list[ConfigProperty]:
+    """The run of properties around props[index] that `prisma format` aligns
+    together: a blank line ends a run, comment lines do not."""
+
+    def blank_between(a: ConfigProperty, b: ConfigProperty) -> bool:
+        between = source.text[
+            source.line_end(_end_with_trailing(a)) : source.line_start(b.span.start)
+        ]
+        return any(not line.strip() for line in between.splitlines())
+
+    first = last = index
+    while first > 0 and not blank_between(props[first - 1], props[first]):
+        first -= 1
+    while last + 1 < len(props) and not blank_between(props[last], props[last + 1]):
+        last += 1
+    return props[first : last + 1]
+
+
+def _aligned_width(source: SourceFile, group: list[ConfigProperty]) -> int | None:
+    """The key width the group's `=` signs are aligned to, the way prisma
+    format aligns them (longest key + one space); None if they are not."""
+    width = max(len(p.key) for p in group)
+    for prop in group:
+        match = _GAP.fullmatch(source.text[prop.key_span.end : prop.value.span.start])
+        if not match or len(prop.key) + len(match.group(1)) != width + 1:
+            return None
+    return width
+
+
+def _realign(source: SourceFile, group: list[ConfigProperty], width: int) -> list[TextEdit]:
+    edits = []
+    for prop in group:
+        gap = " " * (width - len(prop.key) + 1) + "= "
+        if source.text[prop.key_span.end : prop.value.span.start] != gap:
+            edits.append(TextEdit(source, prop.key_span.end, prop.value.span.start, gap))
+    return edits
+
+
+def add_property(config: Config, key: str, value: Expression, value_text: str, description: str):
+    """An AddMember for `key = value` as the block's last line, aligned like its
+    neighbours (and realigning them when the new key is the longest)."""
+    source = config.span.source
+    props = config.members
+    realign: list[TextEdit] = []
+    padding = " "
+    if props:
+        group = _property_group(source, props, len(props) - 1)
+        width = _aligned_width(source, group)
+        if width is not None:
+            new_width = max(width, len(key))
+            padding = " " * (new_width - len(key) + 1)
+            if new_width != width:
+                realign = _realign(source, group, new_width)
+    node = ConfigProperty(key, value)
+    return AddMember(
+        config, node, f"{key}{padding}= {value_text}", False, description, realign=realign
+    )
+
+
+def remove_property(config: Config, prop: ConfigProperty, description: str) -> RemoveProperty:
+    """A RemoveProperty that also realigns the rest of its group when the
+    removed key was the one the group was aligned to."""
+    source = config.span.source
+    props = config.members
+    group = _property_group(source, props, props.index(prop))
+    width = _aligned_width(source, group)
+    realign: list[TextEdit] = []
+    rest = [p for p in group if p is not prop]
+    if width is not None and rest:
+        realign = _realign(source, rest, max(len(p.key) for p in rest))
+    return RemoveProperty(config, prop, description, realign)
+
+
+# --- the plan -------------------------------------------------------------------
+
+
+def plan(schema: Schema, options: RewriteOptions) -> Plan:
+    """Everything the isolation rewrite would change in `schema`.
+
+    Raises PslError for bad input and UsageError for bad options."""
+    problem = schema_name_problem(options.schema)
+    if problem:
+        raise UsageError(f"--schema: {problem}")
+    check(schema)
+
+    changes: list[Change] = []
+    messages: list[Diagnostic] = []
+    version = options.prisma_version
+
+    datasources = schema.datasources()
+    if not datasources:
+        first = schema.files[0].source.path
+        raise PslError(
+            [Diagnostic("error", "no datasource block: there is nothing to isolate", path=first)]
+        )
+    datasource = datasources[0]
+    if not supports_multi_schema(version):
+        raise UsageError(
+            f"Prisma {version} has no multi-schema support (it arrived, as a preview "
+            "feature, in 4.3.0); upgrade Prisma first"
+        )
+
+    changes += _plan_provider(datasource, options, messages)
+
+    # Which schema each model, view and enum ends up in.
+    blocks = [b for b in schema.blocks if isinstance(b, (Model, Enum)) and b.keyword != "type"]
+    names = {b.name for b in blocks}
+    unknown = sorted(options.keep_in_public - names)
+    if unknown:
+        raise UsageError(
+            "--keep-in-public names no model, view or enum of this schema: " + ", ".join(unknown)
+        )
+    used: list[str] = []
+    for block in blocks:
+        wanted = "public" if block.name in options.keep_in_public else options.schema
+        current = schema_attribute_value(block)
+        attribute = block.block_attribute("schema")
+        if attribute is None:
+            changes.append(_add_schema_attribute(block, wanted))
+            final = wanted
+        elif current == wanted:
+            final = current
+        elif options.force:
+            argument = attribute.argument("name", 0)
+            changes.append(
+                ReplaceValue(
+                    argument,
+                    StringLit(encode_string(wanted)),
+                    encode_string(wanted),
+                    f'{block.keyword} {block.name}: @@schema("{current}") -> @@schema("{wanted}")',
+                )
+            )
+            final = wanted
+        else:
+            messages.append(
+                Diagnostic.at(
+                    attribute.span,
+                    f'{block.keyword} {block.name} stays in schema "{current}", not '
+                    f'"{wanted}" (use --force to move it)',
+                    "warning",
+                )
+            )
+            final = current
+        if final not in used:
+            used.append(final)
+
+    schemas, schema_changes = _plan_schemas_list(datasource, used, options, messages)
+    changes += schema_changes
+    changes += _plan_preview_features(schema, version, messages)
+
+    if not datasource_url_allowed(version) and datasource.property("url") is not None:
+        if not any(isinstance(c, RemoveProperty) for c in changes):
+            messages.append(
+                Diagnostic.at(
+                    datasource.property("url").span,
+                    f"Prisma {version} rejects `url` in the schema file: the connection "
+                    "URL belongs in prisma.config.ts",
+                    "warning",
+                )
+            )
+    return Plan(changes, messages, schemas)
+
+
+def _add_schema_attribute(block: Model | Enum, schema_name: str) -> AddMember:
+    literal = encode_string(schema_name)
+    node = Attribute("schema", [Argument(None, StringLit(literal))], block=True)
+    members = block.members
+    # `prisma format` puts a blank line between the last field (or enum value)
+    # and the first block attribute.
+    blank = bool(members) and isinstance(members[-1], (Field, EnumValue))
+    return AddMember(
+        block,
+        node,
+        f"@@schema({literal})",
+        blank,
+        f'{block.keyword} {block.name}: add @@schema("{schema_name}")',
+    )
+
+
+def _provider_of(datasource: Config) -> str:
+    prop = datasource.property("provider")
+    if prop is None:
+        raise PslError([Diagnostic.at(datasource.name_span, "the datasource has no provider")])
+    if not isinstance(prop.value, StringLit):
+        raise PslError(
+            [Diagnostic.at(prop.value.span, "the datasource provider must be a string literal")]
+        )
+    return prop.value.value
+
+
+def _plan_provider(datasource: Config, options: RewriteOptions, messages) -> list[Change]:
+    provider = _provider_of(datasource)
+    prop = datasource.property("provider")
+    changes: list[Change] = []
+    if options.provider is None:
+        if provider not in MULTI_SCHEMA_PROVIDERS:
+            raise PslError(
+                [
+                    Diagnostic.at(
+                        prop.value.span,
+                        f'provider "{provider}" has no multi-schema support; convert the '
+                        "schema with --provider postgresql",
+                    )
+                ]
+            )
+        return changes
+    if options.provider not in CONVERTIBLE_TO:
+        raise UsageError(f"--provider {options.provider!r}: only postgresql is supported")
+    if provider in ("postgresql", "postgres"):
+        return changes
+    if provider in ("cockroachdb", "sqlserver"):
+        raise UsageError(
+            f'--provider postgresql: the datasource is "{provider}", which supports schemas '
+            "already; converting it is not this tool's job"
+        )
+    target = encode_string(options.provider)
+    changes.append(
+        ReplaceValue(
+            prop, StringLit(target), target, f'datasource: provider "{provider}" -> {target}'
+        )
+    )
+    url = datasource.property("url")
+    url_is_file = (
+        url is not None and isinstance(url.value, StringLit) and url.value.value.startswith("file:")
+    )
+    if datasource_url_allowed(options.prisma_version):
+        env_call = FunctionCall("env", [Argument(None, StringLit('"DATABASE_URL"'))])
+        if url is None:
+            changes.append(
+                add_property(
+                    datasource,
+                    "url",
+                    env_call,
+                    'env("DATABASE_URL")',
+                    'datasource: add url = env("DATABASE_URL")',
+                )
+            )
+        elif url_is_file:
+            changes.append(
+                ReplaceValue(
+                    url,
+                    env_call,
+                    'env("DATABASE_URL")',
+                    f'datasource: url {url.value.raw} -> env("DATABASE_URL")',
+                )
+            )
+            messages.append(
+                Diagnostic.at(
+                    url.value.span,
+                    f'the SQLite file URL {url.value.raw} is replaced by env("DATABASE_URL"): '
+                    "set DATABASE_URL to the PostgreSQL URL with ?schema=" + options.schema,
+                    "note",
+                )
+            )
+    elif url is not None and url_is_file:
+        changes.append(
+            remove_property(
+                datasource,
+                url,
+                f"datasource: remove url {url.value.raw} (Prisma {options.prisma_version} "
+                "reads the URL from prisma.config.ts)",
+            )
+        )
+    return changes
+
+
+def _plan_schemas_list(datasource: Config, used: list[str], options: RewriteOptions, messages):
+    """The datasource's `schemas`: exactly the schemas in use (plus any that an
+    `extensions` entry names).  Listing an unused `public` is what brings back
+    P3005 on a shared database, so an unused entry is dropped, with a note."""
+    prop = datasource.property("schemas")
+    existing = datasource_schemas(datasource)
+    if prop is not None and existing is None:
+        raise PslError(
+            [Diagnostic.at(prop.value.span, "`schemas` must be an array of string literals")]
+        )
+    needed = set(used) | _extension_schemas(datasource)
+    kept = [s for s in (existing or []) if s in needed]
+    dropped = [s for s in (existing or []) if s not in needed]
+    new_order = [options.schema] + sorted(set(used) - {options.schema})
+    final = kept + [s for s in new_order if s in needed and s not in kept]
+    final = list(dict.fromkeys(final))
+    for name in dropped:
+        messages.append(
+            Diagnostic.at(
+                prop.value.span,
+                f'schema "{name}" is dropped from `schemas`: nothing uses it, and listing '
+                "an unused schema makes Prisma inspect it (P3005 on a shared database)",
+                "note",
+            )
+        )
+    if prop is None:
+        return final, [
+            add_property(
+                datasource,
+                "schemas",
+                _string_array(final),
+                render_string_array([encode_string(s) for s in final]),
+                "datasource: add schemas = "
+                + render_string_array([encode_string(s) for s in final]),
+            )
+        ]
+    if final == existing:
+        return final, []
+    items = {item.value: item.raw for item in prop.value.items}
+    raw = [items.get(s, encode_string(s)) for s in final]
+    new_value = ArrayLit([StringLit(r) for r in raw])
+    return final, [
+        ReplaceValue(
+            prop,
+            new_value,
+            render_string_array(raw),
+            f"datasource: schemas {prop.value.span.text} -> {render_string_array(raw)}",
+        )
+    ]
+
+
+def _extension_schemas(datasource: Config) -> set[str]:
+    prop = datasource.property("extensions")
+    found: set[str] = set()
+    if prop is None or not isinstance(prop.value, ArrayLit):
+        return found
+    for item in prop.value.items:
+        if isinstance(item, FunctionCall):
+            for argument in item.arguments:
+                if argument.name == "schema" and isinstance(argument.value, StringLit):
+                    found.add(argument.value.value)
+    return found
+
+
+def _plan_preview_features(schema: Schema, version, messages) -> list[Change]:
+    changes: list[Change] = []
+    needed = needs_multi_schema_flag(version)
+    for generator in schema.generators():
+        prop = generator.property("previewFeatures")
+        if prop is not None and not isinstance(prop.value, ArrayLit):
+            raise PslError(
+                [Diagnostic.at(prop.value.span, "`previewFeatures` must be an array of strings")]
+            )
+        listed = [i.value for i in prop.value.items if isinstance(i, StringLit)] if prop else []
+        if not needed:
+            if MULTI_SCHEMA in listed:
+                changes.append(_drop_multi_schema_flag(generator, prop, version))
+            continue
+        if MULTI_SCHEMA in listed:
+            continue
+        literal = encode_string(MULTI_SCHEMA)
+        if prop is None:
+            changes.append(
+                add_property(
+                    generator,
+                    "previewFeatures",
+                    _string_array([MULTI_SCHEMA]),
+                    f"[{literal}]",
+                    f'generator {generator.name}: add previewFeatures = ["{MULTI_SCHEMA}"]',
+                )
+            )
+        else:
+            raw = [item.span.text for item in prop.value.items] + [literal]
+            changes.append(
+                ReplaceValue(
+                    prop,
+                    ArrayLit([*prop.value.items, StringLit(literal)]),
+                    render_string_array(raw),
+                    f'generator {generator.name}: add "{MULTI_SCHEMA}" to previewFeatures',
+                )
+            )
+    return changes
+
+
+def _drop_multi_schema_flag(generator: Config, prop: ConfigProperty, version) -> Change:
+    """On a target where multiSchema is GA, the flag only earns a deprecation
+    warning from Prisma: take it out (the whole line if nothing else is left)."""
+    description = (
+        f'generator {generator.name}: drop the "{MULTI_SCHEMA}" preview flag '
+        f"(generally available from Prisma 6.13; the target is {version})"
+    )
+    kept = [
+        i for i in prop.value.items if not (isinstance(i, StringLit) and i.value == MULTI_SCHEMA)
+    ]
+    if not kept:
+        return remove_property(generator, prop, description)
+    return ReplaceValue(
+        prop,
+        ArrayLit(kept),
+        render_string_array([item.span.text for item in kept]),
+        description,
+    )
+
+
+# --- applying edits -------------------------------------------------------------
+
+
+def apply_edits(source: SourceFile, edits: list[TextEdit]) -> str:
+    """The text of `source` with non-overlapping edits applied."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    position = 0
+    text = source.text
+    for edit in ordered:
+        if edit.start < position:
+            raise AssertionError(f"overlapping edits in {source.path} at offset {edit.start}")
+        out.append(text[position : edit.start])
+        out.append(edit.text)
+        position = edit.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def render(schema: Schema, changes: list[Change]) -> dict[str, str]:
+    """The new text of every file of `schema` (unchanged files included)."""
+    by_file: dict[int, list[TextEdit]] = {}
+    for change in changes:
+        for edit in change.edits():
+            by_file.setdefault(id(edit.source), []).append(edit)
+    return {
+        f.source.path: apply_edits(f.source, by_file.get(id(f.source), [])) for f in schema.files
+    }

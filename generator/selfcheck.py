@@ -1,0 +1,81 @@
+"""Black-style safety checks, run before anything is written.
+
+1. The output parses.
+2. Its AST equals the input's AST with exactly the planned changes applied
+   (comments included, positions ignored).
+3. Rewriting the output again changes nothing.
+
+A failure is our bug, not the user's: it ends in exit status 123.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+
+from .errors import PslError
+from .nodes import Schema
+from .parser import parse_sources
+from .rewrite import Plan, RewriteOptions, plan
+from .source import SourceFile
+
+
+class SelfCheckError(Exception):
+    """The rewrite produced something other than what it planned."""
+
+
+def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options) -> None:
+    """Raise SelfCheckError unless `outputs` is exactly the planned rewrite.
+
+    Consumes `original`: the planned changes are applied to it in place."""
+    try:
+        rewritten = parse_sources([SourceFile(path, text) for path, text in outputs.items()])
+    except PslError as error:
+        raise SelfCheckError("the rewritten schema does not parse:\n" + str(error)) from None
+    for change in result_plan.changes:
+        change.apply()
+    for before, after in zip(original.files, rewritten.files, strict=True):
+        if before != after:
+            raise SelfCheckError(
+                f"{after.source.path}: the rewritten schema differs from the planned one: "
+                + _first_difference(before, after)
+            )
+    again = plan(rewritten, _second_pass_options(options))
+    if again.changes:
+        raise SelfCheckError(
+            "the rewrite is not idempotent; a second pass would still: "
+            + "; ".join(c.description for c in again.changes)
+        )
+
+
+def _second_pass_options(options: RewriteOptions) -> RewriteOptions:
+    # After a conversion the provider is already right; --force has done its job.
+    return RewriteOptions(
+        schema=options.schema,
+        keep_in_public=options.keep_in_public,
+        force=False,
+        provider=None,
+        prisma_version=options.prisma_version,
+    )
+
+
+def _first_difference(expected, actual, path: str = "") -> str:
+    if type(expected) is not type(actual):
+        return (
+            f"at {path or 'top'}: expected {type(expected).__name__}, got {type(actual).__name__}"
+        )
+    if isinstance(expected, list):
+        if len(expected) != len(actual):
+            return f"at {path}: expected {len(expected)} items, got {len(actual)}"
+        for index, (a, b) in enumerate(zip(expected, actual, strict=True)):
+            if a != b:
+                return _first_difference(a, b, f"{path}[{index}]")
+    if is_dataclass(expected):
+        for f in fields(expected):
+            if not f.compare:
+                continue
+            a, b = getattr(expected, f.name), getattr(actual, f.name)
+            if a != b:
+                name = getattr(expected, "name", None)
+                label = f"{path}.{f.name}" if name is None else f"{path}({name}).{f.name}"
+                return _first_difference(a, b, label)
+    return f"at {path}: expected {expected!r}, got {actual!r}"

@@ -1,0 +1,109 @@
+"""Source files and spans.
+
+A span stores only offsets; line and column are computed on demand from a
+line-start table, so that parsing pays nothing for positions nobody asks for.
+Lines end at "\\n", "\\r\\n" or a lone "\\r", as in Prisma's grammar.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """One .prisma file: the name used in messages and its full text."""
+
+    path: str
+    text: str
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+        return self._line_starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of an offset."""
+        starts = self.line_starts
+        index = bisect.bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        starts = self.line_starts
+        start = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def line_end(self, offset: int) -> int:
+        """Offset just past the line break that ends the line holding `offset`."""
+        starts = self.line_starts
+        index = bisect.bisect_right(starts, offset)
+        return starts[index] if index < len(starts) else len(self.text)
+
+    def line_start(self, offset: int) -> int:
+        starts = self.line_starts
+        return starts[bisect.bisect_right(starts, offset) - 1]
+
+    def newline(self) -> str:
+        """The line break this file mostly uses ("\\n" when it has none)."""
+        crlf = self.text.count("\r\n")
+        lf = self.text.count("\n") - crlf
+        cr = self.text.count("\r") - crlf
+        if crlf > lf and crlf >= cr:
+            return "\r\n"
+        if cr > lf:
+            return "\r"
+        return "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of offsets [start, end) in one source file."""
+
+    source: SourceFile
+    start: int
+    end: int
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def line(self) -> int:
+        return self.source.line_col(self.start)[0]
+
+    @property
+    def column(self) -> int:
+        return self.source.line_col(self.start)[1]
+
+    @property
+    def end_line(self) -> int:
+        return self.source.line_col(self.end)[0]
+
+    @property
+    def end_column(self) -> int:
+        return self.source.line_col(self.end)[1]
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+    def to_json(self) -> dict:
+        line, column = self.source.line_col(self.start)
+        end_line, end_column = self.source.line_col(self.end)
+        return {
+            "file": self.path,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "start": self.start,
+            "end": self.end,
+        }

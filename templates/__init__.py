@@ -1,0 +1,1 @@
+"""Jinja templates of prisma-isolate (a package only so that they ship in the wheel)."""

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("PRISMA_ISOLATE_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def corpus_units() -> list[Path]:
+    """Every schema in corpus/real and corpus/anythingllm: files, and folders
+    that are one multi-file schema."""
+    if not CORPUS.is_dir():
+        return []
+    units = sorted((CORPUS / "real").iterdir()) + sorted((CORPUS / "anythingllm").glob("*.prisma"))
+    return [u for u in units if u.is_dir() or u.suffix == ".prisma"]
+
+
+def unit_id(path: Path) -> str:
+    return path.name.split("__")[0] + "/" + path.name[-40:]
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def prisma():
+    from prisma_harness import PrismaEngines
+
+    try:
+        engines = PrismaEngines()
+    except RuntimeError as error:
+        pytest.skip(str(error))
+    yield engines
+    engines.close()

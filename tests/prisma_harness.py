@@ -1,0 +1,102 @@
+"""Python side of the Node harness (tests/harness/prisma.cjs): Prisma's own
+wasm engines, started once per test session, spoken to in JSON lines."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+HARNESS = Path(__file__).parent / "harness"
+
+# Prisma 7 rejects these datasource properties in schema files (they moved to
+# prisma.config.ts); Prisma <= 6 schemas carry them.  Strip them before asking
+# Prisma 7's validator about everything else.
+_URL_LINE = re.compile(r"^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*(\r\n|\n|\r)?", re.M)
+
+
+def without_datasource_urls(text: str) -> str:
+    return _URL_LINE.sub("", text)
+
+
+_UNKNOWN_FEATURE = re.compile(r'The preview feature \\?"(\w+)\\?" is not known')
+
+
+def _drop_feature(text: str, feature: str) -> str:
+    def edit(match: re.Match) -> str:
+        items = [i.strip() for i in match.group(2).split(",") if i.strip()]
+        items = [i for i in items if i != f'"{feature}"']
+        return match.group(1) + "[" + ", ".join(items) + "]"
+
+    return re.sub(r"(previewFeatures\s*=\s*)\[([^\]]*)\]", edit, text)
+
+
+class PrismaError(Exception):
+    pass
+
+
+class PrismaEngines:
+    def __init__(self) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("node is not installed")
+        if not (HARNESS / "node_modules" / "@prisma" / "prisma-schema-wasm").is_dir():
+            raise RuntimeError("the Node harness is not installed (./dev test installs it)")
+        self._process = subprocess.Popen(
+            [node, str(HARNESS / "prisma.cjs")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self._next_id = 0
+
+    def _call(self, op: str, files: list[tuple[str, str]]):
+        self._next_id += 1
+        request = {"id": self._next_id, "op": op, "files": [list(f) for f in files]}
+        assert self._process.stdin and self._process.stdout
+        self._process.stdin.write(json.dumps(request) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the Prisma harness exited")
+        response = json.loads(line)
+        assert response["id"] == self._next_id
+        if not response["ok"]:
+            raise PrismaError(response["error"])
+        return response["result"]
+
+    def validate(self, files: list[tuple[str, str]]) -> None:
+        """Raise PrismaError with Prisma's message unless the schema is valid."""
+        self._call("validate", files)
+
+    def validate_for_prisma_7(self, files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Validate a Prisma <= 6 schema with Prisma 7's validator, after the two
+        changes Prisma 7 forces on every such schema and that have nothing to do
+        with isolation: datasource URLs move to prisma.config.ts, and preview
+        features that Prisma 7 removed (Prisma names each one) are dropped.
+        Returns the files as judged; raises PrismaError for any other error."""
+        files = [(name, without_datasource_urls(text)) for name, text in files]
+        for _ in range(20):
+            try:
+                self.validate(files)
+                return files
+            except PrismaError as error:
+                match = _UNKNOWN_FEATURE.search(str(error))
+                if not match:
+                    raise
+                files = [(name, _drop_feature(text, match.group(1))) for name, text in files]
+        raise PrismaError("too many unknown preview features")
+
+    def lint(self, files: list[tuple[str, str]]) -> list[dict]:
+        return self._call("lint", files)
+
+    def format(self, files: list[tuple[str, str]]) -> dict[str, str]:
+        return dict(self._call("format", files))
+
+    def close(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        self._process.wait(timeout=10)
