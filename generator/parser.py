@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from importlib import resources
@@ -395,9 +396,19 @@ def _expected(names) -> str:
 def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedToken):
         token = error.token
-        offset = token.start_pos if token.type != "$END" else len(source.text)
-        if offset is None:
+        if token.type == "$END":
+            opener = _last_block_opener(source.text)
+            if opener is not None and "RBRACE" in (error.accepts or error.expected):
+                # Point at the block that never closed, not at the end of the file.
+                return Diagnostic(
+                    "error",
+                    'this block is never closed: no "}" before the end of the file',
+                    source,
+                    opener,
+                )
             offset = len(source.text)
+        else:
+            offset = token.start_pos
         message = f"unexpected {_describe_token(token)}{_expected(error.accepts or error.expected)}"
         return Diagnostic("error", message, source, offset)
     if isinstance(error, UnexpectedCharacters):
@@ -415,6 +426,20 @@ def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic
             "error", f"unexpected end of file{_expected(error.expected)}", source, len(source.text)
         )
     return Diagnostic("error", str(error), source, 0)  # pragma: no cover
+
+
+_BLOCK_OPENER = re.compile(
+    r"^[ \t]*(?:model|view|type|enum|datasource|generator)[ \t]+[^\s{]+[ \t]*\{", re.M
+)
+
+
+def _last_block_opener(text: str) -> int | None:
+    last = None
+    for match in _BLOCK_OPENER.finditer(text):
+        last = match.start()
+    if last is None:
+        return None
+    return last + len(text[last:]) - len(text[last:].lstrip(" \t"))
 
 
 # --- comments ---------------------------------------------------------------

@@ -1,0 +1,323 @@
+"""The grammar and the AST, one construct at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.nodes import (
+    ArrayLit,
+    Attribute,
+    Config,
+    Constant,
+    Enum,
+    EnumValue,
+    Field,
+    FunctionCall,
+    Model,
+    NumberLit,
+    StringLit,
+    TypeAlias,
+    to_json,
+)
+from generator.parser import parse_text
+
+
+def only_block(text: str):
+    (block,) = parse_text(text).blocks
+    return block
+
+
+def field_of(text: str) -> Field:
+    model = only_block("model A {\n" + text + "\n}\n")
+    (field,) = model.fields
+    return field
+
+
+def test_blocks_of_every_kind():
+    schema = parse_text(
+        'datasource db {\n  provider = "postgresql"\n}\n'
+        'generator client {\n  provider = "prisma-client-js"\n}\n'
+        "model M {\n  id Int @id\n}\n"
+        "view V {\n  id Int @unique\n}\n"
+        "type T {\n  x String\n}\n"
+        "enum E {\n  A\n}\n"
+    )
+    kinds = [(type(b).__name__, b.keyword, b.name) for b in schema.blocks]
+    assert kinds == [
+        ("Config", "datasource", "db"),
+        ("Config", "generator", "client"),
+        ("Model", "model", "M"),
+        ("Model", "view", "V"),
+        ("Model", "type", "T"),
+        ("Enum", "enum", "E"),
+    ]
+    assert [m.name for m in schema.models()] == ["M", "V"]  # composite types excluded
+
+
+@pytest.mark.parametrize(
+    "source, name, is_list, optional",
+    [
+        ("x String", "String", False, False),
+        ("x String?", "String", False, True),
+        ("x String[]", "String", True, False),
+        ("x String[]?", "String", True, True),
+    ],
+)
+def test_field_type_modifiers(source, name, is_list, optional):
+    field = field_of(source)
+    assert (field.type.name, field.type.list, field.type.optional) == (name, is_list, optional)
+
+
+def test_unsupported_with_escaped_quotes():
+    field = field_of(r'  location Unsupported("\"public\".geography")?')
+    assert field.type.name == "Unsupported"
+    assert field.type.optional
+    assert field.type.unsupported.value == '"public".geography'
+    assert field.type.unsupported.raw == r'"\"public\".geography"'
+
+
+def test_legacy_type_forms_parse():
+    assert field_of("  x [String]").type.legacy_list
+    assert field_of("  x String!").type.legacy_required
+    assert field_of("  x: String").legacy_colon
+
+
+def test_field_without_type_parses():
+    assert field_of("  val").type is None
+
+
+def test_attribute_arguments_of_every_form():
+    field = field_of(
+        '  id String @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid'
+        ' @relation("name", fields: [a, b], references: [id], onDelete: Cascade, map: "fk")'
+    )
+    names = [a.name for a in field.attributes]
+    assert names == ["id", "default", "db.Uuid", "relation"]
+    default = field.attributes[1].arguments[0].value
+    assert isinstance(default, FunctionCall) and default.name == "dbgenerated"
+    assert default.arguments[0].value.value == "gen_random_uuid()"
+    assert field.attributes[0].arguments is None
+    relation = field.attributes[3]
+    assert relation.argument("name", 0).value.value == "name"
+    assert [i.name for i in relation.argument("fields").value.items] == ["a", "b"]
+    assert relation.argument("onDelete").value == Constant("Cascade")
+    assert relation.argument("map").value.value == "fk"
+
+
+@pytest.mark.parametrize(
+    "default, kind",
+    [
+        ("uuid(7)", FunctionCall),
+        ("cuid(2)", FunctionCall),
+        ("now()", FunctionCall),
+        ("autoincrement()", FunctionCall),
+        ("dbgenerated()", FunctionCall),
+        ("-1", NumberLit),
+        ("-1.5", NumberLit),
+        ("[]", ArrayLit),
+        ('["a", "b"]', ArrayLit),
+        ("true", Constant),
+        ('"text"', StringLit),
+    ],
+)
+def test_default_values(default, kind):
+    field = field_of(f"  x Int @default({default})")
+    assert isinstance(field.attributes[0].arguments[0].value, kind)
+
+
+def test_native_type_arguments():
+    field = field_of("  x String @db.VarChar(255)")
+    assert field.attributes[0].name == "db.VarChar"
+    assert field.attributes[0].arguments[0].value == NumberLit("255")
+
+
+def test_block_attributes_with_nested_arguments():
+    model = only_block(
+        "model A {\n  id Int @id\n  a String\n"
+        '  @@index([a(sort: Desc, length: 10, ops: raw("gin_trgm_ops"))], type: Gin, map: "ix")\n'
+        '  @@index(fields: [a], name: "n")\n'
+        '  @@unique(fields: [id, a], name: "u")\n'
+        '  @@id(name: "likeId", [id, a])\n'
+        '  @@map("a")\n  @@schema("s")\n  @@ignore\n  @@fulltext([a])\n}\n'
+    )
+    attributes = model.block_attributes()
+    assert [a.name for a in attributes] == [
+        "index",
+        "index",
+        "unique",
+        "id",
+        "map",
+        "schema",
+        "ignore",
+        "fulltext",
+    ]
+    first = attributes[0].arguments[0].value.items[0]
+    assert isinstance(first, FunctionCall) and first.name == "a"
+    assert [(a.name, type(a.value).__name__) for a in first.arguments] == [
+        ("sort", "Constant"),
+        ("length", "NumberLit"),
+        ("ops", "FunctionCall"),
+    ]
+    assert attributes[3].arguments[0].name == "name"  # a named argument before a positional one
+    assert attributes[6].arguments is None
+
+
+def test_trailing_comma_and_empty_argument():
+    field = field_of("  x Int @default(1,)")
+    assert field.attributes[0].trailing_comma
+    field = field_of("  x Int @relation(fields:)")
+    assert field.attributes[0].arguments[0].name == "fields"
+    assert field.attributes[0].arguments[0].value is None
+
+
+def test_enum_values_with_map_and_block_attributes():
+    enum = only_block(
+        'enum Role {\n  USER @map("user")\n  ADMIN\n\n  @@map("roles")\n  @@schema("s")\n}\n'
+    )
+    assert isinstance(enum, Enum)
+    assert [v.name for v in enum.values] == ["USER", "ADMIN"]
+    assert enum.values[0].attributes[0].arguments[0].value.value == "user"
+    assert [a.name for a in enum.block_attributes()] == ["map", "schema"]
+
+
+def test_config_values():
+    config = only_block(
+        "generator client {\n"
+        '  provider        = "prisma-client-js"\n'
+        '  output          = "../x\\"y"\n'
+        '  binaryTargets   = ["native", "debian-openssl-3.0.x"]\n'
+        "  disableGitignore = true\n"
+        "  count = 3\n"
+        '  url = env("X")\n'
+        '  extensions = [pgvector(map: "vector"), citext]\n'
+        "}\n"
+    )
+    assert isinstance(config, Config)
+    values = {p.key: p.value for p in config.members}
+    assert values["output"].value == '../x"y'
+    assert [i.value for i in values["binaryTargets"].items] == ["native", "debian-openssl-3.0.x"]
+    assert values["disableGitignore"] == Constant("true")
+    assert values["count"] == NumberLit("3")
+    assert values["url"].name == "env"
+    assert values["extensions"].items[0].arguments[0].name == "map"
+
+
+@pytest.mark.parametrize("keyword", ["type", "model", "enum", "view", "datasource", "generator"])
+def test_keywords_as_field_names_and_enum_values(keyword):
+    model = only_block(f"model A {{\n  {keyword} String\n  {keyword}2 Int\n}}\n")
+    assert [f.name for f in model.fields] == [keyword, f"{keyword}2"]
+    enum = only_block(f"enum E {{\n  {keyword}\n}}\n")
+    assert enum.values[0].name == keyword
+
+
+def test_unicode_and_dashed_identifiers():
+    model = only_block("model Café {\n  naïve String\n  some-name Int\n  1st Int\n}\n")
+    assert [f.name for f in model.fields] == ["naïve", "some-name", "1st"]
+
+
+def test_type_alias_form():
+    alias = only_block("type MyId = String @id @default(cuid())\n")
+    assert isinstance(alias, TypeAlias)
+    assert alias.type.name == "String"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "model A {\r\n  id Int @id\r\n}\r\n",
+        "model A {\r  id Int @id\r}\r",
+        "model A {\n\tid\tInt\t@id\n}",
+        "model A {\n  id Int @id   \n}   ",
+        "\ufeffmodel A {\n  id Int @id\n}\n",
+        "model A {\n  id Int @id\n}\n\n\n",
+        "\n\n  \nmodel A {\n\n\n  id Int @id\n\n}\n",
+    ],
+    ids=[
+        "crlf",
+        "cr",
+        "tabs, no final newline",
+        "trailing spaces",
+        "bom",
+        "blank lines after",
+        "blank lines",
+    ],
+)
+def test_line_endings_and_whitespace(text):
+    model = only_block(text)
+    assert model.fields[0].name == "id"
+    assert model.fields[0].attributes[0].name == "id"
+
+
+def test_spans_give_lines_and_columns():
+    schema = parse_text("// c\nmodel A {\n  id   Int @id\n}\n", "s.prisma")
+    model = schema.blocks[0]
+    field = model.fields[0]
+    assert (model.span.line, model.span.column) == (2, 1)
+    assert (field.span.line, field.span.column, field.span.end_column) == (3, 3, 15)
+    assert field.span.text == "id   Int @id"
+    assert field.type.span.text == "Int"
+    assert model.close_span.line == 4
+    assert to_json(field)["span"] == {
+        "file": "s.prisma",
+        "line": 3,
+        "column": 3,
+        "end_line": 3,
+        "end_column": 15,
+        "start": 17,
+        "end": 29,
+    }
+
+
+def test_comments_are_attached_to_their_nodes():
+    schema = parse_text(
+        "// file header\n\n"
+        "/// The A model\n/* block */\n"
+        "model A { // after the brace\n"
+        "  /// the id\n"
+        "  id Int @id // trailing\n"
+        "  x  Bytes /// @zod.custom.use(z.instanceof(Uint8Array))\n"
+        "  // above the attribute\n"
+        '  @@map("a") /* trailing block */\n'
+        "  // at the end of A\n"
+        "} // after A\n"
+        "// at the end of the file\n"
+    )
+    (model,) = schema.blocks
+    assert [c.text for c in model.leading] == ["// file header", "/// The A model", "/* block */"]
+    assert model.documentation == "The A model"
+    assert [c.text for c in model.trailing] == ["// after the brace", "// after A"]
+    id_field, x_field, attribute = model.members
+    assert [c.text for c in id_field.leading] == ["/// the id"]
+    assert [c.text for c in id_field.trailing] == ["// trailing"]
+    assert [c.kind for c in x_field.trailing] == ["doc"]
+    assert [c.text for c in attribute.leading] == ["// above the attribute"]
+    assert [c.text for c in attribute.trailing] == ["/* trailing block */"]
+    assert [c.text for c in model.dangling] == ["// at the end of A"]
+    assert [c.text for c in schema.files[0].dangling] == ["// at the end of the file"]
+
+
+def test_block_comments_anywhere():
+    model = only_block(
+        "/* a\n   multi-line\n   comment */\nmodel A {\n"
+        "  id /* here */ Int /* and here */ @id\n"
+        "  /* before */ name String\n}\n"
+    )
+    assert [f.name for f in model.fields] == ["id", "name"]
+    assert [c.text for c in model.fields[0].trailing] == ["/* here */", "/* and here */"]
+    assert [c.text for c in model.fields[1].leading] == ["/* before */"]
+
+
+def test_ast_equality_ignores_positions_but_not_comments():
+    a = parse_text("model A {\n  id Int @id\n}\n")
+    b = parse_text("\n\nmodel   A {\n    id    Int    @id\n}")
+    c = parse_text("model A {\n  id Int @id // note\n}\n")
+    assert a == b
+    assert a != c
+
+
+def test_semantic_members_are_typed():
+    model = only_block('model A {\n  id Int @id\n  @@map("a")\n}\n')
+    assert isinstance(model, Model)
+    assert isinstance(model.members[0], Field)
+    assert isinstance(model.members[1], Attribute)
+    assert not isinstance(model.members[0], EnumValue)
