@@ -120,9 +120,8 @@ def rewrite(
     verbose,
 ):  # noqa: E501
     """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
-    from .errors import PslError, UsageError
-    from .rewrite import RewriteOptions
-    from .selfcheck import SelfCheckError
+    from .errors import PslError, SelfCheckError, UsageError
+    from .options import RewriteOptions
     from .versions import parse_version_option, version_from_package_json
 
     if output is not None and in_place:
@@ -234,13 +233,44 @@ def _read_input(path: str, stdin_filename: str | None):
     return parse_path(location), location
 
 
+def _cache_key(path: str, options) -> str | None:
+    """The verdict-cache key of a file or folder input (None for stdin or when
+    it cannot be read: the normal path then reports the problem)."""
+    from . import cache
+    from .source import schema_files_in
+
+    if path == "-":
+        return None
+    location = Path(path)
+    try:
+        files = schema_files_in(location) if location.is_dir() else [location]
+        contents = [(str(f), f.read_bytes()) for f in files]
+    except OSError:
+        return None
+    version = options.prisma_version.key if options.prisma_version else None
+    described = (
+        f"{options.schema}|{sorted(options.keep_in_public)}|{options.force}|"
+        f"{options.provider}|{version}"
+    )
+    return cache.key(contents, described)
+
+
 def _rewrite_one(
     path, output, mode, options, color, stdin_filename, quiet, verbose, several
 ) -> bool:
+    from . import cache
+
+    cacheable = mode in (WriteBack.CHECK, WriteBack.CHECK_DIFF, WriteBack.DIFF, WriteBack.IN_PLACE)
+    cache_key = _cache_key(path, options) if cacheable else None
+    if cache_key is not None and cache.is_isolated(cache_key):
+        return False  # these exact bytes were isolated already: nothing to parse
+
     from .isolate import isolate
 
     schema, location = _read_input(path, stdin_filename)
     outcome = isolate(schema, options)
+    if cache_key is not None and not outcome.plan.messages and not outcome.plan.changes:
+        cache.remember_isolated(cache_key)
     for message in outcome.plan.messages:
         if message.severity == "warning" or not quiet:
             click.echo(message.render(), err=True)
@@ -257,6 +287,7 @@ def _rewrite_one(
             click.echo(
                 unified_diff(outcome.originals[name], outcome.outputs[name], name, use_color),
                 nl=False,
+                color=use_color,  # stops click from stripping escapes when stdout is no TTY
             )
     if mode in (WriteBack.CHECK, WriteBack.CHECK_DIFF):
         if not quiet:

@@ -44,3 +44,8 @@ class PslError(Exception):
 
 class UsageError(Exception):
     """A bad option value; exit status 2."""
+
+
+class SelfCheckError(Exception):
+    """The rewrite produced something other than what it planned (our bug:
+    exit status 123, nothing written)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .nodes import Schema
-from .rewrite import Plan, RewriteOptions, plan, render
+from .options import RewriteOptions
+from .rewrite import Plan, plan, render
 from .selfcheck import verify
 
 

@@ -41,11 +41,12 @@ from .nodes import (
     StringLit,
     TypeAlias,
 )
-from .source import SourceFile, Span
+from .source import SourceFile, Span, schema_files_in
 
 # What the user should read for each terminal in "expected one of ...".
 _TERMINAL_NAMES = {
     "NAME": "identifier",
+    "ARGUMENT_NAME": "argument name",
     "DOTTED_NAME": "identifier",
     "NUMBER": "number",
     "STRING": "string",
@@ -113,11 +114,10 @@ class _Builder(Transformer):
     def array(self, children):
         open_bracket = children[0]
         close = children[-1]
-        trailing = children[-2]
-        items = [c for c in children[1:-2] if c is not None]
-        return ArrayLit(
-            items, trailing is not None, Span(self.source, open_bracket.start_pos, close.end_pos)
-        )
+        items = children[1:-1]
+        trailing = bool(items) and type(items[-1]) is Token
+        items = [c for c in items if type(c) is not Token]
+        return ArrayLit(items, trailing, Span(self.source, open_bracket.start_pos, close.end_pos))
 
     def function_call(self, children):
         name, (arguments, trailing_comma, end) = children
@@ -125,33 +125,36 @@ class _Builder(Transformer):
 
     def arguments(self, children):
         close = children[-1]
-        trailing = children[-2]
-        arguments = [c for c in children[:-2] if c is not None]
-        return arguments, trailing is not None, close.end_pos
+        items = children[:-1]
+        trailing = bool(items) and type(items[-1]) is Token
+        arguments = [
+            c if type(c) is Argument else Argument(None, c, c.span)
+            for c in items
+            if type(c) is not Token
+        ]
+        return arguments, trailing, close.end_pos
 
     def named_argument(self, children):
         name, value = children
-        return Argument(name.value, value, Span(self.source, name.start_pos, value.span.end))
+        return Argument(
+            name.value[:-1].rstrip(" \t"), value, Span(self.source, name.start_pos, value.span.end)
+        )
 
     def empty_argument(self, children):
         (name,) = children
-        return Argument(name.value, None, Span(self.source, name.start_pos, name.end_pos + 1))
-
-    def positional_argument(self, children):
-        (value,) = children
-        return Argument(None, value, value.span)
+        return Argument(
+            name.value[:-1].rstrip(" \t"), None, Span(self.source, name.start_pos, name.end_pos)
+        )
 
     # -- attributes --
 
     def _attribute(self, children, block: bool) -> Attribute:
-        token, arguments = children
-        skip = 2 if block else 1
-        name = token.value[skip:].lstrip(" \t")
-        if arguments is None:
-            return Attribute(
-                name, None, block, False, Span(self.source, token.start_pos, token.end_pos)
-            )
-        args, trailing_comma, end = arguments
+        token = children[0]
+        name = token.value[2 if block else 1 :].lstrip(" \t")
+        if len(children) == 1:
+            span = Span(self.source, token.start_pos, token.end_pos)
+            return Attribute(name, None, block, False, span)
+        args, trailing_comma, end = children[1]
         return Attribute(name, args, block, trailing_comma, Span(self.source, token.start_pos, end))
 
     def field_attribute(self, children):
@@ -163,30 +166,29 @@ class _Builder(Transformer):
     # -- fields and types --
 
     def field_type(self, children):
-        name, is_list, optional, required = children
-        end = (required or optional or is_list or name).end_pos
+        name = children[0]
+        kinds = [t.type for t in children[1:]]
         return FieldType(
             name.value,
-            list=is_list is not None,
-            optional=optional is not None,
-            legacy_required=required is not None,
-            span=Span(self.source, name.start_pos, end),
+            list="LIST" in kinds,
+            optional="OPTIONAL" in kinds,
+            legacy_required="REQUIRED" in kinds,
+            span=Span(self.source, name.start_pos, children[-1].end_pos),
         )
 
     def unsupported_type(self, children):
-        name, string, close, is_list, optional, required = children
+        name, string, close, *modifiers = children
         if name.value != "Unsupported":
             raise _SyntaxAt(name.start_pos, f'unexpected "(" after type {name.value}')
-        end = (required or optional or is_list or close).end_pos
+        kinds = [t.type for t in modifiers]
+        literal = StringLit(string.value, Span(self.source, string.start_pos, string.end_pos))
         return FieldType(
             name.value,
-            list=is_list is not None,
-            optional=optional is not None,
-            legacy_required=required is not None,
-            unsupported=StringLit(
-                string.value, Span(self.source, string.start_pos, string.end_pos)
-            ),
-            span=Span(self.source, name.start_pos, end),
+            list="LIST" in kinds,
+            optional="OPTIONAL" in kinds,
+            legacy_required="REQUIRED" in kinds,
+            unsupported=literal,
+            span=Span(self.source, name.start_pos, children[-1].end_pos),
         )
 
     def legacy_list_type(self, children):
@@ -198,15 +200,24 @@ class _Builder(Transformer):
         )
 
     def field(self, children):
-        name, colon, field_type, *attributes = children
-        end = attributes[-1].span.end if attributes else (field_type or colon or name)
-        if not isinstance(end, int):
-            end = end.span.end if isinstance(end, FieldType) else end.end_pos
+        name = children[0]
+        rest = children[1:]
+        colon = bool(rest) and type(rest[0]) is Token
+        if colon:
+            rest = rest[1:]
+        field_type = rest[0] if rest and type(rest[0]) is FieldType else None
+        attributes = rest[1:] if field_type is not None else rest
+        if attributes:
+            end = attributes[-1].span.end
+        elif field_type is not None:
+            end = field_type.span.end
+        else:
+            end = children[1].end_pos if colon else name.end_pos
         return Field(
             name.value,
             field_type,
             attributes,
-            legacy_colon=colon is not None,
+            legacy_colon=colon,
             span=Span(self.source, name.start_pos, end),
         )
 
@@ -292,6 +303,22 @@ def _collect_comment(token: Token) -> Token:
     return token
 
 
+_LINE_COMMENT = re.compile(r"//[^\r\n]*")
+
+
+def _collect_newline_comments(token: Token) -> Token:
+    # An _NL token swallows comment-only lines; hand their comments over.
+    if "/" in token.value:
+        base = token.start_pos
+        for match in _LINE_COMMENT.finditer(token.value):
+            _comments.append(
+                Token(
+                    "LINE_COMMENT", match.group(), base + match.start(), end_pos=base + match.end()
+                )
+            )
+    return token
+
+
 def _cache_path(grammar: str) -> str | None:
     """Where the analysed grammar is cached: a private per-user directory.
 
@@ -317,9 +344,15 @@ def get_parser() -> lark.Lark:
         options = dict(
             parser="lalr",
             lexer="contextual",
-            maybe_placeholders=True,
+            # No placeholders: lark then wraps fewer reductions in child
+            # filters; the callbacks tell optional children apart by type.
+            maybe_placeholders=False,
             transformer=_builder,
-            lexer_callbacks={"LINE_COMMENT": _collect_comment, "BLOCK_COMMENT": _collect_comment},
+            lexer_callbacks={
+                "LINE_COMMENT": _collect_comment,
+                "BLOCK_COMMENT": _collect_comment,
+                "_NL": _collect_newline_comments,
+            },
         )
         cache = _cache_path(grammar)
         if cache is not None:
@@ -531,11 +564,6 @@ def decode_source(data: bytes, name: str) -> SourceFile:
         source = SourceFile(name, text)
         raise PslError([Diagnostic("error", "NUL byte in schema file", source, text.index("\x00"))])
     return SourceFile(name, text)
-
-
-def schema_files_in(folder: Path) -> list[Path]:
-    """The .prisma files of a schema folder, recursively, in a stable order."""
-    return sorted(p for p in folder.rglob("*.prisma") if p.is_file())
 
 
 def parse_path(path: Path) -> Schema:

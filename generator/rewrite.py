@@ -34,30 +34,20 @@ from .nodes import (
     StringLit,
     encode_string,
 )
+from .options import RewriteOptions
 from .semantic import check, datasource_schemas, schema_attribute_value
 from .source import SourceFile
 from .versions import (
-    PrismaVersion,
     datasource_url_allowed,
     needs_multi_schema_flag,
     supports_multi_schema,
 )
 
-DEFAULT_SCHEMA = "anythingllm"
 MULTI_SCHEMA = "multiSchema"
 
 # Providers whose Prisma connector supports `schemas` / `@@schema`.
 MULTI_SCHEMA_PROVIDERS = {"postgresql", "postgres", "cockroachdb", "sqlserver"}
 CONVERTIBLE_TO = ("postgresql",)
-
-
-@dataclass(frozen=True)
-class RewriteOptions:
-    schema: str = DEFAULT_SCHEMA
-    keep_in_public: frozenset[str] = frozenset()
-    force: bool = False
-    provider: str | None = None  # convert the datasource to this provider
-    prisma_version: PrismaVersion | None = None
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
 
-from .errors import PslError
+from .errors import PslError, SelfCheckError
 from .nodes import Schema
+from .options import RewriteOptions
 from .parser import parse_sources
-from .rewrite import Plan, RewriteOptions, plan
+from .rewrite import Plan, plan
 from .source import SourceFile
-
-
-class SelfCheckError(Exception):
-    """The rewrite produced something other than what it planned."""
 
 
 def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
@@ -21,6 +22,7 @@ class SourceFile:
     path: str
     text: str
     _line_starts: list[int] | None = field(default=None, repr=False)
+    _newline: str | None = field(default=None, repr=False)
 
     @property
     def line_starts(self) -> list[int]:
@@ -53,6 +55,11 @@ class SourceFile:
 
     def newline(self) -> str:
         """The line break this file mostly uses ("\\n" when it has none)."""
+        if self._newline is None:
+            self._newline = self._count_newline()
+        return self._newline
+
+    def _count_newline(self) -> str:
         crlf = self.text.count("\r\n")
         lf = self.text.count("\n") - crlf
         cr = self.text.count("\r") - crlf
@@ -107,3 +114,8 @@ class Span:
             "start": self.start,
             "end": self.end,
         }
+
+
+def schema_files_in(folder: Path) -> list[Path]:
+    """The .prisma files of a schema folder, recursively, in a stable order."""
+    return sorted(p for p in folder.rglob("*.prisma") if p.is_file())

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.isolate import Outcome, isolate
+from generator.options import RewriteOptions
 from generator.parser import parse_path
-from generator.rewrite import RewriteOptions
 from generator.semantic import datasource_schemas  # noqa: F401 - re-exported for tests
 from generator.versions import PrismaVersion
 

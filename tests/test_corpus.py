@@ -10,8 +10,8 @@ from conftest import corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 
 from generator.isolate import isolate
+from generator.options import RewriteOptions
 from generator.parser import parse_path, parse_sources
-from generator.rewrite import RewriteOptions
 from generator.source import SourceFile
 from generator.versions import PrismaVersion
 

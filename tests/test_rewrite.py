@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from generator.errors import PslError, UsageError
+from generator.errors import PslError, SelfCheckError, UsageError
 from generator.isolate import isolate
+from generator.options import RewriteOptions
 from generator.parser import parse_sources, parse_text
-from generator.rewrite import RewriteOptions
-from generator.selfcheck import SelfCheckError, verify
+from generator.selfcheck import verify
 from generator.source import SourceFile
 from generator.versions import PrismaVersion, parse_version, version_from_package_json
 

@@ -70,7 +70,7 @@ def test_error_format_has_location_line_and_caret():
         parse_text("model A {\n  id Int @id\n  name String @default(\n}\n", "app/schema.prisma")
     assert str(error.value) == (
         "app/schema.prisma:3:24: error: unexpected newline, expected one of "
-        '")", ",", "[", identifier, number, string\n'
+        '")", ",", "[", argument name, identifier, number, string\n'
         "  name String @default(\n"
         "                       ^"
     )

@@ -1,0 +1,179 @@
+"""prisma-isolate's benchmark: prints figures, never asserts them.
+
+Every whole-process time is printed beside the import floor
+(`python -c "import lark, jinja2, click"`) measured in the same run, as a
+ratio.  Usage: ./dev bench [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER = (
+    'generator client {\n  provider = "prisma-client-js"\n}\n\n'
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
+)
+
+
+def synthetic_schema(models: int) -> str:
+    """`models` models, and an enum per ten, shaped like the real schemas of
+    ../shared/corpus (about 4 tokens a line, as in trigger.dev's): ids,
+    uniques, defaults, an optional self-relation in every other model, an
+    index in every third, doc and trailing comments."""
+    parts = [HEADER]
+    for i in range(models):
+        group = i - i % 10
+        if i % 10 == 0:
+            parts.append(
+                f'/// Status of group {i}\nenum Status{i} {{\n  ACTIVE\n  ARCHIVED @map("archived")\n}}\n\n'
+            )
+        lines = [
+            f"/// Model number {i}",
+            f"model M{i} {{",
+            "  id        Int       @id @default(autoincrement())",
+            "  name      String    @unique",
+            "  email     String?   // optional",
+            f"  status    Status{group} @default(ACTIVE)",
+            "  count     Int       @default(0)",
+            "  createdAt DateTime  @default(now())",
+            "  updatedAt DateTime  @updatedAt",
+        ]
+        if i % 2:
+            lines += [
+                "  parentId  Int?",
+                f'  parent    M{i}?     @relation("tree", fields: [parentId], references: [id], onDelete: SetNull)',
+                f'  children  M{i}[]    @relation("tree")',
+            ]
+        if i % 3 == 0:
+            lines += ["", "  @@index([createdAt])"]
+        lines += ["}", "", ""]
+        parts.append("\n".join(lines))
+    return "".join(parts)
+
+
+def token_density(text: str) -> float:
+    """Tokens a line, as our lexer counts them (comments and spaces excluded)."""
+    from generator.parser import get_parser
+
+    return sum(1 for _ in get_parser().lex(text)) / (text.count("\n") + 1)
+
+
+def run_times(command: list[str], repeat: int, env: dict | None = None) -> float:
+    """Median wall time of a whole process."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def parse_figures(text: str, repeat: int) -> tuple[float, int]:
+    """(lines/s, peak bytes) of the in-process parse (grammar already loaded)."""
+    from generator.parser import parse_text
+
+    parse_text(text)  # warm: grammar loaded, lexers compiled
+    best = math.inf
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        parse_text(text)
+        best = min(best, time.perf_counter() - start)
+    tracemalloc.start()
+    parse_text(text)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    lines = text.count("\n") + 1
+    return lines / best, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
+    args = parser.parse_args()
+    sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
+    repeat = 5 if args.quick else 11
+
+    python = sys.executable
+    tool = [python, "-m", "generator"]
+    env_cold = {**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"}
+    cache_dir = tempfile.mkdtemp(prefix="prisma-isolate-bench-cache-")
+    env_warm = {**os.environ, "PRISMA_ISOLATE_CACHE_DIR": cache_dir}
+
+    floor = run_times([python, "-c", "import lark, jinja2, click"], repeat)
+    print(f"import floor (python -c 'import lark, jinja2, click'): {floor * 1000:.1f} ms\n")
+
+    work = Path(tempfile.mkdtemp(prefix="prisma-isolate-bench-"))
+    cases: list[tuple[str, Path]] = [("bundled schema.prisma", ROOT / "schema.prisma")]
+    five_hundred = synthetic_schema(45)
+    (work / "s500.prisma").write_text(five_hundred)
+    cases.append((f"500-line schema ({five_hundred.count(chr(10))} lines)", work / "s500.prisma"))
+    for n in sizes:
+        path = work / f"m{n}.prisma"
+        path.write_text(synthetic_schema(n))
+        cases.append((f"{n} models ({path.read_text().count(chr(10))} lines)", path))
+
+    print("whole-process `rewrite --check` (median wall time; ratio to the floor)")
+    print(f"{'schema':<32} {'legacy, exit 1':>18} {'isolated, cold':>18} {'isolated, cached':>18}")
+    for label, path in cases:
+        isolated = work / f"iso-{path.name}"
+        extra = ["--provider", "postgresql"] if "sqlite" in path.read_text()[:2000] else []
+        subprocess.run([*tool, "rewrite", str(path), *extra, "-o", str(isolated), "-q"], check=True)
+        n = repeat if path.stat().st_size < 2_000_000 else 3
+        dirty = run_times([*tool, "rewrite", str(path), *extra, "--check", "-q"], n, env_cold)
+        clean = run_times([*tool, "rewrite", str(isolated), "--check", "-q"], n, env_cold)
+        subprocess.run([*tool, "rewrite", str(isolated), "--check", "-q"], env=env_warm)
+        cached = run_times([*tool, "rewrite", str(isolated), "--check", "-q"], n, env_warm)
+        print(
+            f"{label:<32} "
+            f"{dirty * 1000:>8.0f} ms {dirty / floor:>5.2f}x "
+            f"{clean * 1000:>8.0f} ms {clean / floor:>5.2f}x "
+            f"{cached * 1000:>8.0f} ms {cached / floor:>5.2f}x"
+        )
+
+    print("\nin-process parse (grammar loaded; best of runs) and peak memory (tracemalloc)")
+    corpus = ROOT.parent / "shared" / "corpus" / "real"
+    references = [
+        corpus / "triggerdotdev__trigger.dev__internal-packages__database__prisma__schema.prisma",
+        corpus / "calcom__cal.com__packages__prisma__schema.prisma",
+    ]
+    for path in references:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            rate, peak = parse_figures(text, repeat)
+            print(
+                f"{path.name.split('__')[1]:>13} {text.count(chr(10)) + 1:>7} lines: {rate:>9,.0f} lines/s, "
+                f"peak {peak / 1e6:6.1f} MB ({token_density(text):.1f} tokens/line)"
+            )
+    previous = None
+    for n in sizes:
+        text = (work / f"m{n}.prisma").read_text()
+        lines = text.count("\n") + 1
+        rate, peak = parse_figures(text, 3 if n >= 10000 else repeat)
+        seconds = lines / rate
+        slope = ""
+        if previous is not None:
+            k = math.log(seconds / previous[1]) / math.log(lines / previous[0])
+            slope = f"  time ~ lines^{k:.2f} vs previous size"
+        previous = (lines, seconds)
+        print(
+            f"{n:>6} models {lines:>7} lines: {rate:>9,.0f} lines/s, peak {peak / 1e6:6.1f} MB "
+            f"({token_density(text):.1f} tokens/line){slope}"
+        )
+
+
+if __name__ == "__main__":
+    main()
