@@ -360,3 +360,13 @@ def test_nearest_package_json_decides(tmp_path):
     assert version_from_package_json(schema).key == (6, 13, 0)
     (tmp_path / "server" / "package.json").write_text(json.dumps({"dependencies": {}}))
     assert version_from_package_json(schema) is None
+
+
+def test_bundled_example_is_formatted_and_its_rewrite_valid(prisma):
+    from conftest import ROOT
+
+    source = (ROOT / "schema.prisma").read_text()
+    assert prisma.format([("schema.prisma", source)])["schema.prisma"] == source
+    output = rewritten(source, provider="postgresql")
+    assert_valid(prisma, output)
+    assert prisma.format([("schema.prisma", output)])["schema.prisma"] == output
