@@ -9,6 +9,7 @@ import pytest
 from conftest import corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 
+from generator.errors import PslError
 from generator.isolate import isolate
 from generator.options import RewriteOptions
 from generator.parser import parse_path, parse_sources
@@ -49,7 +50,10 @@ def test_parses(corpus, unit):
 def test_rewrite_is_valid_for_prisma(corpus, prisma, unit):
     rewritten = rewrite_unit(unit)
     if rewritten is None:
-        pytest.skip("mysql/mongodb: no multi-schema support, refused by design")
+        # mysql and mongodb have no schemas: refused, naming the way out.
+        with pytest.raises(PslError, match="no multi-schema support.*--provider postgresql"):
+            isolate(parse_path(unit), RewriteOptions())
+        return
     files = prisma.validate_for_prisma_7(rewritten.files())
     messages = [w["text"] for w in prisma.lint(files) if not w["is_warning"]]
     assert messages == []
