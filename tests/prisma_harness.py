@@ -1,4 +1,4 @@
-"""Python side of the Node harness (tests/harness/prisma.cjs): Prisma's own
+"""Python side of the Node harness (tests/harness/prisma.mjs): Prisma's own
 wasm engines, started once per test session, spoken to in JSON lines."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class PrismaEngines:
         if not (HARNESS / "node_modules" / "@prisma" / "prisma-schema-wasm").is_dir():
             raise RuntimeError("the Node harness is not installed (./dev test installs it)")
         self._process = subprocess.Popen(
-            [node, str(HARNESS / "prisma.cjs")],
+            [node, str(HARNESS / "prisma.mjs")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -53,9 +53,9 @@ class PrismaEngines:
         )
         self._next_id = 0
 
-    def _call(self, op: str, files: list[tuple[str, str]]):
+    def _call(self, op: str, files: list[tuple[str, str]], **extra):
         self._next_id += 1
-        request = {"id": self._next_id, "op": op, "files": [list(f) for f in files]}
+        request = {"id": self._next_id, "op": op, "files": [list(f) for f in files], **extra}
         assert self._process.stdin and self._process.stdout
         self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
@@ -95,6 +95,12 @@ class PrismaEngines:
 
     def format(self, files: list[tuple[str, str]]) -> dict[str, str]:
         return dict(self._call("format", files))
+
+    def diff_from_empty(self, files: list[tuple[str, str]], schema_name: str = "public") -> str:
+        """Prisma's migration script from an empty database to `files`, as
+        `prisma migrate diff --from-empty --to-schema --script` prints it, for a
+        connection whose default schema (?schema=) is `schema_name`."""
+        return self._call("diff_from_empty", files, schemaName=schema_name)
 
     def close(self) -> None:
         if self._process.stdin:

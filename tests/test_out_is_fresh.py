@@ -16,9 +16,13 @@ MAIN_JOB = ["rewrite", str(ROOT / "schema.prisma"), "--provider", "postgresql", 
 def test_out_matches_schema_prisma(tmp_path):
     result = CliRunner().invoke(main, [*MAIN_JOB, "-o", str(tmp_path / "schema.prisma")])
     assert result.exit_code == 0, result.output
-    generated = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    generated = {
+        p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()
+    }
     committed = {
-        p.relative_to(ROOT / "out"): p.read_bytes() for p in (ROOT / "out").rglob("*") if p.is_file()
+        p.relative_to(ROOT / "out"): p.read_bytes()
+        for p in (ROOT / "out").rglob("*")
+        if p.is_file()
     }
     assert sorted(committed) == sorted(generated), "out/ has other files than the main job makes"
     stale = [str(name) for name in generated if committed[name] != generated[name]]

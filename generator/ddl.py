@@ -1,0 +1,750 @@
+"""A PostgreSQL DDL model of an isolated schema, resolved the way Prisma's
+migration engine resolves it.
+
+Every Prisma rule lives here: database names after @map/@@map, native and
+default types, SERIAL for autoincrement, defaults, constraint names and their
+63-byte truncation, index and foreign-key order, implicit many-to-many join
+tables.  The SQL templates only lay the result out.  Prisma's own engine
+(@prisma/schema-engine-wasm) is the judge in tests/test_sql_conformance.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from .errors import Diagnostic, PslError
+from .identifiers import MAX_IDENTIFIER_BYTES, quote_identifier
+from .nodes import (
+    ArrayLit,
+    Attribute,
+    Config,
+    Constant,
+    Enum,
+    EnumValue,
+    Expression,
+    Field,
+    FunctionCall,
+    Model,
+    NumberLit,
+    Schema,
+    StringLit,
+)
+from .semantic import SCALAR_TYPES, schema_attribute_value
+
+# Prisma's default native type of each scalar type on PostgreSQL.
+DEFAULT_TYPES = {
+    "String": "TEXT",
+    "Boolean": "BOOLEAN",
+    "Int": "INTEGER",
+    "BigInt": "BIGINT",
+    "Float": "DOUBLE PRECISION",
+    "Decimal": "DECIMAL(65,30)",
+    "DateTime": "TIMESTAMP(3)",
+    "Json": "JSONB",
+    "Bytes": "BYTEA",
+}
+
+# @db.<Name> -> SQL type name; "args" says how its arguments render.
+NATIVE_TYPES = {
+    "Text": "TEXT",
+    "Char": "CHAR",
+    "VarChar": "VARCHAR",
+    "Bit": "BIT",
+    "VarBit": "VARBIT",
+    "Uuid": "UUID",
+    "Xml": "XML",
+    "Inet": "INET",
+    "Citext": "CITEXT",
+    "Boolean": "BOOLEAN",
+    "Integer": "INTEGER",
+    "SmallInt": "SMALLINT",
+    "BigInt": "BIGINT",
+    "Oid": "OID",
+    "Decimal": "DECIMAL",
+    "Money": "MONEY",
+    "Real": "REAL",
+    "DoublePrecision": "DOUBLE PRECISION",
+    "Date": "DATE",
+    "Time": "TIME",
+    "Timetz": "TIMETZ",
+    "Timestamp": "TIMESTAMP",
+    "Timestamptz": "TIMESTAMPTZ",
+    "Json": "JSON",
+    "JsonB": "JSONB",
+    "ByteA": "BYTEA",
+}
+SERIAL_TYPES = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
+INDEX_ALGORITHMS = {
+    "Hash": "HASH",
+    "Gin": "GIN",
+    "Gist": "GIST",
+    "Brin": "BRIN",
+    "SpGist": "SPGIST",
+}
+REFERENTIAL_ACTIONS = {
+    "Cascade": "CASCADE",
+    "Restrict": "RESTRICT",
+    "NoAction": "NO ACTION",
+    "SetNull": "SET NULL",
+    "SetDefault": "SET DEFAULT",
+}
+
+
+# --- the model -------------------------------------------------------------------
+
+
+@dataclass
+class Name:
+    """A database object's name and schema; renders quoted, qualified only
+    outside the connection's default schema (as Prisma renders it)."""
+
+    schema: str
+    name: str
+    default_schema: str
+
+    @property
+    def sql(self) -> str:
+        if self.schema == self.default_schema:
+            return quote_identifier(self.name)
+        return f"{quote_identifier(self.schema)}.{quote_identifier(self.name)}"
+
+
+@dataclass
+class Column:
+    name: str
+    type: str  # as rendered: TEXT, SERIAL, "Role"[], VARCHAR(255)
+    not_null: bool
+    default: str | None  # as rendered, without the DEFAULT keyword
+
+    @property
+    def sql(self) -> str:
+        out = f"{quote_identifier(self.name)} {self.type}"
+        if self.not_null:
+            out += " NOT NULL"
+        if self.default is not None:
+            out += f" DEFAULT {self.default}"
+        return out
+
+
+@dataclass
+class IndexColumn:
+    name: str
+    descending: bool = False
+    operator_class: str | None = None
+
+    @property
+    def sql(self) -> str:
+        out = quote_identifier(self.name)
+        if self.descending:
+            out += " DESC"
+        if self.operator_class:
+            out += f" {self.operator_class}"
+        return out
+
+
+@dataclass
+class Index:
+    name: str
+    table: Name
+    unique: bool
+    columns: list[IndexColumn]
+    algorithm: str | None = None  # None: btree
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_identifier(self.name)
+
+    @property
+    def column_list(self) -> str:
+        return ", ".join(c.sql for c in self.columns)
+
+
+@dataclass
+class ForeignKey:
+    name: str
+    table: Name
+    columns: list[str]
+    referenced_table: Name
+    referenced_columns: list[str]
+    on_delete: str
+    on_update: str
+
+    @property
+    def column_list(self) -> str:
+        return ", ".join(quote_identifier(c) for c in self.columns)
+
+    @property
+    def referenced_column_list(self) -> str:
+        return ", ".join(quote_identifier(c) for c in self.referenced_columns)
+
+
+@dataclass
+class Table:
+    name: Name
+    columns: list[Column]
+    primary_key_name: str | None = None
+    primary_key: list[str] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+    @property
+    def primary_key_columns(self) -> str:
+        # Prisma renders the primary key's columns without a space after commas.
+        return ",".join(quote_identifier(c) for c in self.primary_key)
+
+
+@dataclass
+class EnumType:
+    name: Name
+    values: list[str]
+
+    @property
+    def value_list(self) -> str:
+        return ", ".join(sql_string(v) for v in self.values)
+
+
+@dataclass
+class Database:
+    default_schema: str
+    schemas: list[str]  # schemas that hold objects, alphabetically: CREATE SCHEMA each
+    enums: list[EnumType]
+    tables: list[Table]  # model tables in declaration order, then join tables
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _truncate_bytes(text: str, limit: int) -> str:
+    """The longest prefix of `text` of at most `limit` UTF-8 bytes."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", "ignore")
+
+
+def primary_key_name(table: str) -> str:
+    limit = MAX_IDENTIFIER_BYTES
+    if len(table.encode()) >= limit - 5:
+        table = _truncate_bytes(table, limit - 5)
+    return f"{table}_pkey"
+
+
+def _index_name(table: str, columns: list[str], suffix: str) -> str:
+    joined = f"{table}_{'_'.join(columns)}"
+    limit = MAX_IDENTIFIER_BYTES - len(suffix)
+    if len(joined.encode()) >= limit:
+        joined = _truncate_bytes(joined, limit)
+    return joined + suffix
+
+
+def unique_index_name(table: str, columns: list[str]) -> str:
+    return _index_name(table, columns, "_key")
+
+
+def index_name(table: str, columns: list[str]) -> str:
+    return _index_name(table, columns, "_idx")
+
+
+def foreign_key_name(table: str, columns: list[str]) -> str:
+    joined = f"{table}_{'_'.join(columns)}"
+    if len(joined.encode()) >= MAX_IDENTIFIER_BYTES - 5:
+        joined = _truncate_bytes(joined, MAX_IDENTIFIER_BYTES - 5)
+    return joined + "_fkey"
+
+
+def _string_argument(attribute: Attribute | None, name: str, position: int | None = None):
+    if attribute is None:
+        return None
+    argument = attribute.argument(name, position)
+    if argument is not None and isinstance(argument.value, StringLit):
+        return argument.value.value
+    return None
+
+
+def _db_name(node, default: str) -> str:
+    attributes = (
+        node.attributes if isinstance(node, (Field, EnumValue)) else node.block_attributes()
+    )
+    mapped = _string_argument(next((a for a in attributes if a.name == "map"), None), "name", 0)
+    return mapped if mapped is not None else default
+
+
+def _operator_class(expression: Expression) -> str:
+    if isinstance(expression, FunctionCall) and expression.name == "raw" and expression.arguments:
+        value = expression.arguments[0].value
+        if isinstance(value, StringLit):
+            return value.value
+    if isinstance(expression, Constant):
+        # Prisma's named classes: InetOps -> inet_ops, Int4MinMaxOps -> int4_minmax_ops
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", expression.name).lower()
+        return snake.replace("min_max", "minmax")
+    raise ValueError(f"unsupported operator class {expression!r}")
+
+
+# --- building ----------------------------------------------------------------------
+
+
+@dataclass
+class _Relation:
+    models: tuple[str, str]  # (model A, model B)
+    name: str  # the relation name, "" when unnamed
+
+
+class _Builder:
+    def __init__(self, schema: Schema, default_schema: str):
+        self.schema = schema
+        self.default_schema = default_schema
+        blocks = schema.blocks
+        self.models = [b for b in blocks if isinstance(b, Model) and b.keyword == "model"]
+        self.views = {b.name for b in blocks if isinstance(b, Model) and b.keyword == "view"}
+        self.composites = {b.name for b in blocks if isinstance(b, Model) and b.keyword == "type"}
+        self.enums = [b for b in blocks if isinstance(b, Enum)]
+        self.model_by_name = {m.name: m for m in self.models}
+        self.enum_by_name = {e.name: e for e in self.enums}
+        datasources = schema.datasources()
+        self.datasource: Config | None = datasources[0] if datasources else None
+        self.uses_foreign_keys = True
+        if self.datasource is not None:
+            mode = self.datasource.property("relationMode") or self.datasource.property(
+                "referentialIntegrity"
+            )
+            if mode is not None and isinstance(mode.value, StringLit):
+                self.uses_foreign_keys = mode.value.value != "prisma"
+
+    def schema_of(self, block) -> str:
+        return schema_attribute_value(block) or self.default_schema
+
+    def name(self, block, name: str) -> Name:
+        return Name(self.schema_of(block), name, self.default_schema)
+
+    def table_name(self, model: Model) -> str:
+        return _db_name(model, model.name)
+
+    def column_name(self, field: Field) -> str:
+        return _db_name(field, field.name)
+
+    def field_kind(self, field: Field) -> str:
+        ftype = field.type
+        if ftype.unsupported is not None:
+            return "unsupported"
+        if ftype.name in SCALAR_TYPES:
+            return "scalar"
+        if ftype.name in self.enum_by_name:
+            return "enum"
+        if ftype.name in self.model_by_name or ftype.name in self.views:
+            return "relation"
+        if ftype.name in self.composites:
+            return "composite"
+        return "unknown"
+
+    # -- columns --
+
+    def native_type(self, field: Field) -> tuple[str, str | None]:
+        """(rendered type without list suffix, native type name or None)."""
+        for attribute in field.attributes:
+            if attribute.name.startswith("db."):
+                native = attribute.name[3:]
+                base = NATIVE_TYPES.get(native)
+                if base is None:
+                    raise PslError(
+                        [
+                            Diagnostic.at(
+                                attribute.span, f"unknown PostgreSQL native type @db.{native}"
+                            )
+                        ]
+                    )
+                args = [a.value for a in attribute.arguments or []]
+                numbers = [a.raw for a in args if isinstance(a, NumberLit)]
+                if native == "Decimal" and len(numbers) == 2:
+                    return f"DECIMAL({numbers[0]},{numbers[1]})", native
+                if numbers:
+                    return f"{base}({numbers[0]})", native
+                return base, native
+        return DEFAULT_TYPES[field.type.name], None
+
+    def column(self, model: Model, field: Field) -> Column:
+        kind = self.field_kind(field)
+        ftype = field.type
+        is_list = ftype.list or ftype.legacy_list
+        suffix = "[]" if is_list else ""
+        default_attribute = field.attribute("default")
+        default_value = None
+        if default_attribute is not None and default_attribute.arguments:
+            argument = default_attribute.argument("value", 0)
+            default_value = argument.value if argument is not None else None
+        if kind == "enum":
+            enum = self.enum_by_name[ftype.name]
+            type_sql = Name(
+                self.schema_of(enum), _db_name(enum, enum.name), self.default_schema
+            ).sql
+            type_sql += suffix
+            default = self.enum_default(enum, default_value, type_sql)
+        elif kind == "unsupported":
+            type_sql = ftype.unsupported.value + suffix
+            default = _dbgenerated(default_value)
+        elif kind in ("scalar", "composite"):
+            scalar = "Json" if kind == "composite" else ftype.name
+            if kind == "composite":
+                base, native = DEFAULT_TYPES["Json"], None
+            else:
+                base, native = self.native_type(field)
+            autoincrement = (
+                isinstance(default_value, FunctionCall) and default_value.name == "autoincrement"
+            )
+            if autoincrement and base in SERIAL_TYPES:
+                base = SERIAL_TYPES[base]
+            type_sql = base + suffix
+            default = self.scalar_default(scalar, default_value, type_sql)
+        else:
+            raise PslError([Diagnostic.at(ftype.span, f'unknown type "{ftype.name}"')])
+        not_null = not (ftype.optional or is_list)
+        return Column(self.column_name(field), type_sql, not_null, default)
+
+    def enum_default(self, enum: Enum, value, type_sql: str) -> str | None:
+        mapped = {v.name: _db_name(v, v.name) for v in enum.values}
+        if isinstance(value, Constant):
+            return sql_string(mapped.get(value.name, value.name))
+        if isinstance(value, ArrayLit):
+            items = ", ".join(sql_string(mapped.get(i.name, i.name)) for i in value.items)
+            return f"ARRAY[{items}]::{type_sql}"
+        return _dbgenerated(value)
+
+    def scalar_default(self, scalar: str, value, type_sql: str) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, FunctionCall):
+            if value.name == "dbgenerated":
+                return _dbgenerated(value)
+            if value.name == "now":
+                return "CURRENT_TIMESTAMP"
+            return None  # autoincrement, uuid(), cuid(), nanoid(), ulid(): no database default
+        if isinstance(value, ArrayLit):
+            items = ", ".join(_constant(scalar, item) for item in value.items)
+            return f"ARRAY[{items}]::{type_sql}"
+        return _constant(scalar, value)
+
+    # -- relations --
+
+    def many_to_many_relations(self) -> list[_Relation]:
+        """Implicit many-to-many relations in the order Prisma ingests them:
+        walking models and their fields in order, a relation counts when met
+        from its model A (the lexicographically first model name, or for a
+        self-relation the first field name)."""
+        found: list[_Relation] = []
+        for model in self.models:
+            for field in model.fields:
+                if (
+                    field.type is None
+                    or not field.type.list
+                    or self.field_kind(field) != "relation"
+                ):
+                    continue
+                if field.attribute("relation") is not None and field.attribute("relation").argument(
+                    "fields"
+                ):
+                    continue
+                name = _string_argument(field.attribute("relation"), "name", 0) or ""
+                other = self.model_by_name.get(field.type.name)
+                if other is None:
+                    continue
+                opposite = next(
+                    (
+                        f
+                        for f in other.fields
+                        if f is not field
+                        and f.type is not None
+                        and f.type.name == model.name
+                        and (_string_argument(f.attribute("relation"), "name", 0) or "") == name
+                    ),
+                    None,
+                )
+                if opposite is None or not opposite.type.list:
+                    continue
+                if model is other:
+                    if field.name > opposite.name:
+                        continue
+                elif model.name > other.name:
+                    continue
+                found.append(_Relation((model.name, other.name), name))
+        return found
+
+    def build(self) -> Database:
+        tables: list[Table] = []
+        table_by_model: dict[str, Table] = {}
+        for model in self.models:
+            columns = [
+                self.column(model, f)
+                for f in model.fields
+                if f.type is not None and self.field_kind(f) != "relation"
+            ]
+            table = Table(self.name(model, self.table_name(model)), columns)
+            self.primary_key(model, table)
+            self.indexes(model, table)
+            tables.append(table)
+            table_by_model[model.name] = table
+
+        # Foreign keys: on each model's table, in the order of its relation fields
+        # that carry `fields:` (the forward side).
+        if self.uses_foreign_keys:
+            for model in self.models:
+                for field in model.fields:
+                    if not self._is_forward_relation(field) or field.type.name in self.views:
+                        continue
+                    table_by_model[model.name].foreign_keys.append(
+                        self.foreign_key(model, field, table_by_model)
+                    )
+
+        # Implicit many-to-many join tables, in the order Prisma ingests relations.
+        join_tables = [
+            self.join_table(relation, table_by_model)
+            for relation in self.many_to_many_relations()
+            if not any(name in self.views for name in relation.models)
+        ]
+
+        enums = [
+            EnumType(self.name(e, _db_name(e, e.name)), [_db_name(v, v.name) for v in e.values])
+            for e in self.enums
+        ]
+        holders = {t.name.schema for t in tables + join_tables} | {e.name.schema for e in enums}
+        return Database(self.default_schema, sorted(holders), enums, tables + join_tables)
+
+    def _is_forward_relation(self, field: Field) -> bool:
+        if field.type is None or self.field_kind(field) != "relation":
+            return False
+        relation = field.attribute("relation")
+        return relation is not None and relation.argument("fields") is not None
+
+    def primary_key(self, model: Model, table: Table) -> None:
+        for field in model.fields:
+            attribute = field.attribute("id")
+            if attribute is not None:
+                table.primary_key = [self.column_name(field)]
+                table.primary_key_name = _string_argument(attribute, "map") or primary_key_name(
+                    table.name.name
+                )
+                return
+        attribute = model.block_attribute("id")
+        if attribute is not None:
+            table.primary_key = [
+                self.column_name(f) for f, _ in self.index_fields(model, attribute)
+            ]
+            table.primary_key_name = _string_argument(attribute, "map") or primary_key_name(
+                table.name.name
+            )
+
+    def field_by_name(self, model: Model, name: str) -> Field:
+        for field in model.fields:
+            if field.name == name:
+                return field
+        raise PslError(
+            [Diagnostic.at(model.name_span, f'model {model.name} has no field "{name}"')]
+        )
+
+    def index_fields(self, model: Model, attribute: Attribute):
+        """(field, arguments) for each field an @@id/@@index/@@unique lists."""
+        argument = attribute.argument("fields", 0)
+        if argument is None or not isinstance(argument.value, (ArrayLit, Constant, FunctionCall)):
+            raise PslError([Diagnostic.at(attribute.span, "expected a list of fields")])
+        # Prisma also accepts a single field without brackets: @@index(userId)
+        items = argument.value.items if isinstance(argument.value, ArrayLit) else [argument.value]
+        out = []
+        for item in items:
+            if isinstance(item, FunctionCall):
+                out.append((self.field_by_name(model, item.name), item.arguments))
+            elif isinstance(item, Constant):
+                out.append((self.field_by_name(model, item.name), []))
+        return out
+
+    def indexes(self, model: Model, table: Table) -> None:
+        table_name = table.name.name
+        # 1. field-level @unique, in field order
+        for field in model.fields:
+            attribute = field.attribute("unique")
+            if attribute is None:
+                continue
+            column = self.column_name(field)
+            sort = attribute.argument("sort")
+            descending = (
+                sort is not None and isinstance(sort.value, Constant) and sort.value.name == "Desc"
+            )
+            name = _string_argument(attribute, "map") or unique_index_name(table_name, [column])
+            table.indexes.append(Index(name, table.name, True, [IndexColumn(column, descending)]))
+        # 2. @@index, then 3. @@unique, each in declaration order
+        for kind in ("index", "unique"):
+            for attribute in model.block_attributes():
+                if attribute.name != kind:
+                    continue
+                fields = self.index_fields(model, attribute)
+                columns = []
+                for f, arguments in fields:
+                    descending = False
+                    operator_class = None
+                    for argument in arguments:
+                        if argument.name == "sort" and isinstance(argument.value, Constant):
+                            descending = argument.value.name == "Desc"
+                        elif argument.name == "ops":
+                            operator_class = _operator_class(argument.value)
+                    columns.append(IndexColumn(self.column_name(f), descending, operator_class))
+                names = [c.name for c in columns]
+                default = (unique_index_name if kind == "unique" else index_name)(table_name, names)
+                name = _string_argument(attribute, "map") or default
+                if kind == "index":
+                    # On @@index (not @@unique) the legacy `name:` is the database name.
+                    name = (
+                        _string_argument(attribute, "map")
+                        or _string_argument(attribute, "name")
+                        or default
+                    )
+                algorithm = None
+                index_type = attribute.argument("type")
+                if index_type is not None and isinstance(index_type.value, Constant):
+                    algorithm = INDEX_ALGORITHMS.get(index_type.value.name)
+                table.indexes.append(Index(name, table.name, kind == "unique", columns, algorithm))
+
+    def foreign_key(self, model: Model, field: Field, table_by_model) -> ForeignKey:
+        relation = field.attribute("relation")
+        referenced_model = self.model_by_name[field.type.name]
+        fields = [
+            self.field_by_name(model, c.name) for c in relation.argument("fields").value.items
+        ]
+        references = [
+            self.field_by_name(referenced_model, c.name)
+            for c in relation.argument("references").value.items
+        ]
+        table = table_by_model[model.name]
+        columns = [self.column_name(f) for f in fields]
+        name = _string_argument(relation, "map") or foreign_key_name(table.name.name, columns)
+        on_delete = relation.argument("onDelete")
+        on_update = relation.argument("onUpdate")
+        if on_delete is not None and isinstance(on_delete.value, Constant):
+            delete_action = REFERENTIAL_ACTIONS[on_delete.value.name]
+        else:
+            delete_action = "SET NULL" if field.type.optional else "RESTRICT"
+        if on_update is not None and isinstance(on_update.value, Constant):
+            update_action = REFERENTIAL_ACTIONS[on_update.value.name]
+        else:
+            update_action = "CASCADE"
+        return ForeignKey(
+            name,
+            table.name,
+            columns,
+            table_by_model[referenced_model.name].name,
+            [self.column_name(f) for f in references],
+            delete_action,
+            update_action,
+        )
+
+    def join_table(self, relation: _Relation, table_by_model) -> Table:
+        (model_a_name, model_b_name), relation_name = relation.models, relation.name
+        table_name = "_" + (relation_name or f"{model_a_name}To{model_b_name}")
+        table_name = table_name[:MAX_IDENTIFIER_BYTES]
+        table_a = table_by_model[model_a_name]
+        table_b = table_by_model[model_b_name]
+        pk_a = self.single_primary_key_column(self.model_by_name[model_a_name], table_a)
+        pk_b = self.single_primary_key_column(self.model_by_name[model_b_name], table_b)
+        name = Name(table_a.name.schema, table_name, self.default_schema)
+        columns = [
+            Column("A", _plain_type(pk_a.type), True, None),
+            Column("B", _plain_type(pk_b.type), True, None),
+        ]
+        table = Table(name, columns)
+        table.primary_key = ["A", "B"]
+        table.primary_key_name = table_name[: MAX_IDENTIFIER_BYTES - len("_AB_pkey")] + "_AB_pkey"
+        index_name_b = table_name[: MAX_IDENTIFIER_BYTES - 8] + "_B_index"
+        table.indexes.append(Index(index_name_b, name, False, [IndexColumn("B")]))
+        if self.uses_foreign_keys:
+            limit = MAX_IDENTIFIER_BYTES - len("_fkey") - 2
+            prefix_a = table_name[:limit] if len(table_name) > limit else table_name
+            prefix_b = table_name[:limit] if len(table_name) >= limit else table_name
+            for column, prefix, target, pk in (
+                ("A", prefix_a, table_a, pk_a),
+                ("B", prefix_b, table_b, pk_b),
+            ):
+                table.foreign_keys.append(
+                    ForeignKey(
+                        f"{prefix}_{column}_fkey",
+                        name,
+                        [column],
+                        target.name,
+                        [pk.name],
+                        "CASCADE",
+                        "CASCADE",
+                    )
+                )
+        return table
+
+    def single_primary_key_column(self, model: Model, table: Table) -> Column:
+        if len(table.primary_key) != 1:
+            raise PslError(
+                [
+                    Diagnostic.at(
+                        model.name_span,
+                        f"model {model.name} needs a single-field @id for an implicit many-to-many relation",
+                    )
+                ]
+            )
+        return next(c for c in table.columns if c.name == table.primary_key[0])
+
+
+def _plain_type(type_sql: str) -> str:
+    reverse = {v: k for k, v in SERIAL_TYPES.items()}
+    return reverse.get(type_sql, type_sql)
+
+
+def _dbgenerated(value) -> str | None:
+    if isinstance(value, FunctionCall) and value.name == "dbgenerated" and value.arguments:
+        inner = value.arguments[0].value
+        if isinstance(inner, StringLit):
+            return inner.value
+    return None
+
+
+def _constant(scalar: str, value) -> str:
+    """A constant default as Prisma renders it for a column of `scalar` type."""
+    if isinstance(value, NumberLit):
+        if scalar in ("Int", "BigInt"):
+            return str(int(value.raw))
+        try:
+            return str(Decimal(value.raw))
+        except InvalidOperation:
+            return value.raw
+    if isinstance(value, Constant):  # true / false
+        return value.name
+    if isinstance(value, StringLit):
+        text = value.value
+        if scalar == "Bytes":
+            return "'\\x" + base64.b64decode(text).hex() + "'"
+        if scalar == "DateTime":
+            return sql_string(_chrono_datetime(text))
+        if scalar == "Decimal":
+            return str(Decimal(text))
+        return sql_string(text)
+    raise ValueError(f"unsupported default {value!r}")
+
+
+def _chrono_datetime(text: str) -> str:
+    """An RFC 3339 timestamp as Rust's chrono displays it: 2020-01-02 03:04:05 +00:00."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    out = moment.strftime("%Y-%m-%d %H:%M:%S")
+    if moment.microsecond:
+        fraction = f"{moment.microsecond:06d}"
+        out += "." + (fraction[:3] if fraction.endswith("000") else fraction)
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{out} {sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def build_database(schema: Schema, default_schema: str) -> Database:
+    """The DDL model of `schema` for a connection whose default schema
+    (?schema= in the URL) is `default_schema`."""
+    return _Builder(schema, default_schema).build()
