@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -187,9 +188,9 @@ class Table:
     name: Name
     columns: list[Column]
     primary_key_name: str | None = None
-    primary_key: list[str] = field(default_factory=list)
-    indexes: list[Index] = field(default_factory=list)
-    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    primary_key: list[str] = dataclass_field(default_factory=list)
+    indexes: list[Index] = dataclass_field(default_factory=list)
+    foreign_keys: list[ForeignKey] = dataclass_field(default_factory=list)
 
     @property
     def primary_key_columns(self) -> str:
