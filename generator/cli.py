@@ -59,6 +59,61 @@ def _split_names(_ctx, _param, value: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
+def isolation_options(command):
+    """The options every command that isolates a schema takes."""
+    options = [
+        click.option(
+            "--schema",
+            "schema_name",
+            default="anythingllm",
+            show_default=True,
+            help="The schema to isolate the application in.",
+        ),
+        click.option(
+            "--keep-in-public",
+            multiple=True,
+            callback=_split_names,
+            help="Models, views or enums to leave in public (comma-separated).",
+        ),
+        click.option(
+            "--force", is_flag=True, help="Move blocks whose @@schema names another schema."
+        ),
+        click.option(
+            "--provider",
+            type=click.Choice(["postgresql"]),
+            help="Convert the datasource (e.g. a legacy SQLite schema) to this provider.",
+        ),
+        click.option(
+            "--prisma-version",
+            help="Target Prisma version (default: from the nearest package.json).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options_for(path: str, schema_name, keep_in_public, force, provider, prisma_version):
+    """RewriteOptions for one input, or exit 2 with the reason."""
+    from .errors import UsageError
+    from .options import RewriteOptions
+    from .versions import parse_version_option, version_from_package_json
+
+    try:
+        version = parse_version_option(prisma_version) if prisma_version else None
+    except UsageError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    if version is None:
+        version = version_from_package_json(Path.cwd() if path == "-" else Path(path))
+    return RewriteOptions(
+        schema=schema_name,
+        keep_in_public=keep_in_public,
+        force=force,
+        provider=provider,
+        prisma_version=version,
+    )
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
 @click.option(
@@ -76,28 +131,7 @@ def _split_names(_ctx, _param, value: tuple[str, ...]) -> frozenset[str]:
     default=None,
     help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
 )
-@click.option(
-    "--schema",
-    "schema_name",
-    default="anythingllm",
-    show_default=True,
-    help="The schema to isolate the application in.",
-)
-@click.option(
-    "--keep-in-public",
-    multiple=True,
-    callback=_split_names,
-    help="Models, views or enums to leave in public (comma-separated).",
-)
-@click.option("--force", is_flag=True, help="Move blocks whose @@schema names another schema.")
-@click.option(
-    "--provider",
-    type=click.Choice(["postgresql"]),
-    help="Convert the datasource (e.g. a legacy SQLite schema) to this provider.",
-)
-@click.option(
-    "--prisma-version", help="Target Prisma version (default: from the nearest package.json)."
-)
+@isolation_options
 @click.option("--stdin-filename", help="The name to use in messages when PATH is '-'.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
 @click.option(
@@ -121,8 +155,6 @@ def rewrite(
 ):  # noqa: E501
     """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
     from .errors import PslError, SelfCheckError, UsageError
-    from .options import RewriteOptions
-    from .versions import parse_version_option, version_from_package_json
 
     if output is not None and in_place:
         _fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
@@ -149,28 +181,15 @@ def rewrite(
     if mode is WriteBack.OUTPUT and len(paths) > 1 and output.exists() and not output.is_dir():
         _fail(f"{output} is a file; several inputs need -o FOLDER", EXIT_BAD_INPUT)
 
-    try:
-        version = parse_version_option(prisma_version) if prisma_version else None
-    except UsageError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-
     changed_count = 0
     unchanged_count = 0
     status = EXIT_OK
     for path in paths:
+        options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
+        if verbose and options.prisma_version is not None and not quiet:
+            target = options.prisma_version
+            click.echo(f"target Prisma {target} (from {target.origin})", err=True)
         try:
-            target = version
-            if target is None:
-                target = version_from_package_json(Path.cwd() if path == "-" else Path(path))
-            if verbose and target is not None and not quiet:
-                click.echo(f"target Prisma {target} (from {target.origin})", err=True)
-            options = RewriteOptions(
-                schema=schema_name,
-                keep_in_public=keep_in_public,
-                force=force,
-                provider=provider,
-                prisma_version=target,
-            )
             changed = _rewrite_one(
                 path, output, mode, options, color, stdin_filename, quiet, verbose, len(paths) > 1
             )
@@ -360,3 +379,160 @@ def parse(path, as_json, stdin_filename):
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     lines = sum(f.source.text.count("\n") + 1 for f in schema.files)
     click.echo(f"{path}: {len(schema.files)} file(s), {lines} lines: {summary or 'no blocks'}")
+
+
+def _run_guarded(verbose: bool, body):
+    """Run `body`, turning our exceptions into black-style exit codes."""
+    from .errors import PslError, SelfCheckError, UsageError
+
+    try:
+        return body()
+    except PslError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except UsageError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    except SelfCheckError as error:
+        _fail(f"internal error (nothing written): {error}", EXIT_INTERNAL)
+    except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        _fail(f"internal error (nothing written): {type(error).__name__}: {error}", EXIT_INTERNAL)
+
+
+def _isolated(path: str, options, stdin_filename: str | None, quiet: bool):
+    """Parse and isolate one input (file, folder or '-'); print the rewrite's messages."""
+    from .isolate import isolate
+
+    schema, location = _read_input(path, stdin_filename)
+    outcome = isolate(schema, options)
+    for message in outcome.plan.messages:
+        if message.severity == "warning" or not quiet:
+            click.echo(message.render(), err=True)
+    return outcome, location
+
+
+@main.command()
+@click.argument("path", type=click.Path(allow_dash=True, path_type=str))
+@isolation_options
+@click.option("--stdin-filename", help="The name to use in messages when PATH is '-'.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks for internal errors.")
+def sql(
+    path,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    stdin_filename,
+    quiet,
+    verbose,
+):
+    """Print the migration SQL that creates the isolated schema from nothing.
+
+    It is what `prisma migrate diff --from-empty --to-schema ... --script`
+    prints for the rewritten schema, with ?schema=<--schema> in the URL."""
+    options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
+
+    def body():
+        from .parser import parse_sources
+        from .source import SourceFile
+        from .sql import schema_sql
+
+        outcome, _ = _isolated(path, options, stdin_filename, quiet)
+        rewritten = parse_sources([SourceFile(p, t) for p, t in outcome.outputs.items()])
+        return schema_sql(rewritten, options.schema)
+
+    text = _run_guarded(verbose, body)
+    sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder to write into.",
+)
+@click.option(
+    "--migration-name",
+    default="init",
+    show_default=True,
+    help="The migration folder's name after its timestamp.",
+)
+@isolation_options
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if any output file would change."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks for internal errors.")
+def generate(
+    path,
+    output,
+    migration_name,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    check,
+    quiet,
+    verbose,
+):
+    """Write the isolated schema.prisma and a Prisma migrations folder.
+
+    The migration folder is migrations/0_<name> (Prisma's baselining layout),
+    or <SOURCE_DATE_EPOCH as YYYYMMDDHHMMSS>_<name>.  Files whose content is
+    unchanged are not rewritten, so a second run leaves the folder as it was."""
+    options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
+
+    def body():
+        from .generate import generate as generate_files
+        from .generate import migration_folder_name
+        from .parser import write_atomic
+
+        folder = migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
+        outcome, location = _isolated(path, options, None, quiet)
+        root = str(location) if location is not None and location.is_dir() else None
+        converted = None
+        if options.provider is not None and outcome.changed_paths:
+            converted = _original_provider(outcome)
+        generated = generate_files(outcome, root, options.schema, folder, converted)
+        if not quiet:
+            for note in generated.notes:
+                click.echo(note, err=True)
+        changed = []
+        for relative, text in generated.files.items():
+            destination = output / relative
+            if destination.is_file() and destination.read_bytes() == text.encode("utf-8"):
+                continue
+            changed.append(destination)
+            if not check:
+                write_atomic(destination, text)
+        if not quiet:
+            verb = "would write" if check else "wrote"
+            for destination in changed:
+                click.echo(f"{verb} {destination}", err=True)
+            if not changed:
+                click.echo(f"{output}: up to date", err=True)
+        return changed
+
+    changed = _run_guarded(verbose, body)
+    if check and changed:
+        sys.exit(EXIT_CHANGES)
+
+
+def _original_provider(outcome) -> str | None:
+    import re
+
+    for text in outcome.originals.values():
+        match = re.search(r'provider\s*=\s*"(sqlite|mysql|mongodb)"', text)
+        if match:
+            return match.group(1)
+    return None

@@ -486,7 +486,19 @@ class _Builder:
                 for f in model.fields
                 if f.type is not None and self.field_kind(f) != "relation"
             ]
-            table = Table(self.name(model, self.table_name(model)), columns)
+            table_name = self.table_name(model)
+            _check_length(table_name, "table", model)
+            for column, f in zip(
+                columns,
+                [
+                    f
+                    for f in model.fields
+                    if f.type is not None and self.field_kind(f) != "relation"
+                ],
+                strict=True,
+            ):
+                _check_length(column.name, "column", f)
+            table = Table(self.name(model, table_name), columns)
             self.primary_key(model, table)
             self.indexes(model, table)
             tables.append(table)
@@ -510,6 +522,8 @@ class _Builder:
             if not any(name in self.views for name in relation.models)
         ]
 
+        for enum in self.enums:
+            _check_length(_db_name(enum, enum.name), "enum", enum)
         enums = [
             EnumType(self.name(e, _db_name(e, e.name)), [_db_name(v, v.name) for v in e.values])
             for e in self.enums
@@ -693,6 +707,35 @@ class _Builder:
                 ]
             )
         return next(c for c in table.columns if c.name == table.primary_key[0])
+
+
+def _check_length(name: str, kind: str, node) -> None:
+    """Prisma does not shorten table or column names, and PostgreSQL truncates
+    a longer identifier silently: the database would then drift from the schema.
+    A double quote is refused too: Prisma writes it unescaped (invalid SQL)."""
+    span = getattr(node, "name_span", None) or node.span
+    if '"' in name or "\x00" in name:
+        raise PslError(
+            [
+                Diagnostic.at(
+                    span,
+                    f"the {kind} name {name!r} contains a double quote (or NUL), which Prisma's "
+                    "migration engine does not escape: its migration would be invalid SQL",
+                )
+            ]
+        )
+    size = len(name.encode("utf-8"))
+    if size > MAX_IDENTIFIER_BYTES:
+        raise PslError(
+            [
+                Diagnostic.at(
+                    span,
+                    f'the {kind} name "{name}" is {size} bytes long; PostgreSQL would silently '
+                    f"truncate it to {MAX_IDENTIFIER_BYTES} bytes and the database would drift "
+                    "from the schema: shorten it with @map/@@map",
+                )
+            ]
+        )
 
 
 def _plain_type(type_sql: str) -> str:
