@@ -73,16 +73,21 @@ def generate(
         )
     files: dict[str, str] = {}
     datasource_file = rewritten.datasources()[0].span.source.path
-    if root is None:
+    if root is None and len(outcome.outputs) == 1:
         (text,) = outcome.outputs.values()
         files["schema.prisma"] = text
         migrations = PurePosixPath("migrations")
     else:
+        # A schema folder keeps its layout (paths relative to `root`, or already
+        # relative when there is no root), and Prisma looks for migrations beside
+        # the file that holds the datasource.
+        def relative(path: str) -> PurePosixPath:
+            pure = PurePosixPath(path)
+            return pure.relative_to(root) if root is not None else pure
+
         for path, text in outcome.outputs.items():
-            files[str(PurePosixPath(*PurePosixPath(path).relative_to(root).parts))] = text
-        # Prisma looks for migrations beside the file that holds the datasource.
-        parent = PurePosixPath(datasource_file).relative_to(root).parent
-        migrations = parent / "migrations"
+            files[str(relative(path))] = text
+        migrations = relative(datasource_file).parent / "migrations"
     files[str(migrations / "migration_lock.toml")] = MIGRATION_LOCK
     files[str(migrations / migration / "migration.sql")] = schema_sql(rewritten, schema_name)
     notes = []

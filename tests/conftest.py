@@ -39,3 +39,26 @@ def prisma():
         pytest.skip(str(error))
     yield engines
     engines.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A real PostgreSQL: TEST_DATABASE_URL, else an embedded pgserver."""
+    import warnings
+
+    from pg import start_server
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
+        server, handle = start_server(tmp_path_factory.mktemp("pg"))
+    yield server
+    if handle is not None:
+        handle.cleanup()
+
+
+@pytest.fixture
+def database(pg_server):
+    """The URL of a fresh, empty database, dropped afterwards."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

@@ -102,6 +102,31 @@ class PrismaEngines:
         connection whose default schema (?schema=) is `schema_name`."""
         return self._call("diff_from_empty", files, schemaName=schema_name)
 
+    def apply_migrations(self, files, url: str, schema_name: str, migrations_dir) -> list[str]:
+        """`prisma migrate deploy`: the names of the migrations it applied."""
+        result = self._call(
+            "apply_migrations",
+            files,
+            url=url,
+            schemaName=schema_name,
+            migrationsDir=str(migrations_dir),
+        )
+        return result["appliedMigrationNames"]
+
+    def diff_database(self, files, url: str, schema_name: str) -> str:
+        """The script Prisma would run to bring the live database to `files`
+        (empty when there is no drift)."""
+        return self._call("diff_database", files, url=url, schemaName=schema_name)
+
+    def diagnose_migration_history(self, files, url: str, schema_name: str, migrations_dir) -> dict:
+        return self._call(
+            "diagnose_migration_history",
+            files,
+            url=url,
+            schemaName=schema_name,
+            migrationsDir=str(migrations_dir),
+        )
+
     def close(self) -> None:
         if self._process.stdin:
             self._process.stdin.close()

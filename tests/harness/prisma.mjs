@@ -40,6 +40,99 @@ const engineModule = await import("@prisma/schema-engine-wasm/schema_engine_bg")
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
+// --- live PostgreSQL through @prisma/adapter-pg ------------------------------
+//
+// The engine reads catalog columns of PostgreSQL's one-byte "char" type (OID 18,
+// e.g. pg_constraint.contype) as Character, and adapter-pg 7.10.1 cannot map
+// OID 18.  We report such columns to adapter-pg as text and, on the adapter's
+// result, as Character (ColumnType 6) to the engine.  Queries of one engine run
+// one at a time, so the last query's positions are the ones to patch.
+const pg = require("pg");
+const { PrismaPg } = require("@prisma/adapter-pg");
+const CHARACTER = 6;
+let lastCharColumns = [];
+function reportCharAsText(res) {
+  lastCharColumns = [];
+  (res?.fields ?? []).forEach((field, index) => {
+    if (field.dataTypeID === 18) {
+      field.dataTypeID = 25;
+      lastCharColumns.push(index);
+    }
+  });
+  return res;
+}
+// adapter-pg queries through pool.query (pg-pool) and, in transactions,
+// through a pooled client's query: patch both promise paths.
+for (const prototype of [pg.Pool.prototype, pg.Client.prototype]) {
+  const query = prototype.query;
+  prototype.query = function (...args) {
+    const result = query.apply(this, args);
+    return result && typeof result.then === "function" ? result.then(reportCharAsText) : result;
+  };
+}
+
+function patchQueryable(queryable) {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const index of lastCharColumns) result.columnTypes[index] = CHARACTER;
+    return result;
+  };
+  if (queryable.startTransaction) {
+    const startTransaction = queryable.startTransaction.bind(queryable);
+    queryable.startTransaction = async (...args) => patchQueryable(await startTransaction(...args));
+  }
+  return queryable;
+}
+
+function liveFactory(url, schemaName) {
+  // Prisma's own engine sets the search path from ?schema=; adapter-pg only
+  // reports the schema name to the engine, so the connection sets it here.
+  const factory = new PrismaPg(
+    { connectionString: url, options: `-c search_path=${schemaName}` },
+    { schema: schemaName },
+  );
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      return patchQueryable(await factory.connect());
+    },
+    async connectToShadowDb() {
+      return patchQueryable(await factory.connectToShadowDb());
+    },
+  };
+}
+
+function migrationsList(migrationsDir) {
+  const lockPath = path.join(migrationsDir, "migration_lock.toml");
+  const directories = fs
+    .readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  return {
+    baseDir: migrationsDir,
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
+    shadowDbInitScript: "",
+    migrationDirectories: directories.map((name) => {
+      const file = path.join(migrationsDir, name, "migration.sql");
+      return {
+        path: name,
+        migrationFile: {
+          path: "migration.sql",
+          content: fs.existsSync(file)
+            ? { tag: "ok", value: fs.readFileSync(file, "utf8") }
+            : { tag: "error", value: "missing migration.sql" },
+        },
+      };
+    }),
+  };
+}
+
 function offlineFactory(schemaName) {
   const refuse = (what) => async () => {
     throw new Error(`offline adapter: ${what} needs a database`);
@@ -134,6 +227,38 @@ const ops = {
       });
       return result.stdout;
     });
+  },
+  // `prisma migrate deploy` against a live database (?schema= is schemaName).
+  async apply_migrations({ files, url, schemaName, migrationsDir }) {
+    return withEngine(files, liveFactory(url, schemaName), (engine) =>
+      engine.applyMigrations({ migrationsList: migrationsList(migrationsDir), filters: NO_FILTERS }),
+    );
+  },
+  // What Prisma would still have to do to bring the live database to `files`:
+  // `prisma migrate diff --from-url ... --to-schema ... --script`.  Empty: no drift.
+  async diff_database({ files, url, schemaName }) { // eslint-disable-line no-unused-vars
+    return withEngine(files, liveFactory(url, schemaName), async (engine) => {
+      const result = await engine.diff({
+        // The wasm engine takes no URL targets: "the schema's datasource" is
+        // the live database behind the adapter.
+        from: { tag: "schemaDatasource", ...schemaFiles(files), configDir: "/" },
+        to: { tag: "schemaDatamodel", ...schemaFiles(files) },
+        script: true,
+        exitCode: null,
+        filters: NO_FILTERS,
+      });
+      return result.stdout;
+    });
+  },
+  // `prisma migrate status`: what the engine thinks of the migrations folder.
+  async diagnose_migration_history({ files, url, schemaName, migrationsDir }) {
+    return withEngine(files, liveFactory(url, schemaName), (engine) =>
+      engine.diagnoseMigrationHistory({
+        migrationsList: migrationsList(migrationsDir),
+        optInToShadowDatabase: false,
+        filters: NO_FILTERS,
+      }),
+    );
   },
 };
 
