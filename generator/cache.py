@@ -63,3 +63,40 @@ def remember_isolated(cache_key: str) -> None:
         (directory / cache_key).touch()
     except OSError:
         pass  # a cache that cannot be written is only a slower next run
+
+
+def remember_outputs(cache_key: str, files: dict[str, str]) -> None:
+    """Record the sha256 of every file a `generate` run produced for this key."""
+    directory = _cache_dir()
+    if directory is None:
+        return
+    lines = [f"{hashlib.sha256(text.encode()).hexdigest()}  {name}" for name, text in files.items()]
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = directory / f"{cache_key}.outputs"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(sorted(lines)) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def outputs_up_to_date(cache_key: str, output_dir: Path) -> bool:
+    """Whether a previous run with this key wrote `output_dir` and every file
+    there still has the content it wrote (hashes only: nothing is loaded)."""
+    directory = _cache_dir()
+    if directory is None:
+        return False
+    try:
+        recorded = (directory / f"{cache_key}.outputs").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    for line in recorded:
+        digest, _, name = line.partition("  ")
+        try:
+            actual = hashlib.sha256((output_dir / name).read_bytes()).hexdigest()
+        except OSError:
+            return False
+        if actual != digest:
+            return False
+    return bool(recorded)

@@ -443,7 +443,9 @@ def sql(
         from .sql import schema_sql
 
         outcome, _ = _isolated(path, options, stdin_filename, quiet)
-        rewritten = parse_sources([SourceFile(p, t) for p, t in outcome.outputs.items()])
+        rewritten = outcome.schema or parse_sources(
+            [SourceFile(p, t) for p, t in outcome.outputs.items()]
+        )
         return schema_sql(rewritten, options.schema)
 
     text = _run_guarded(verbose, body)
@@ -493,11 +495,23 @@ def generate(
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     def body():
-        from .generate import generate as generate_files
-        from .generate import migration_folder_name
-        from .parser import write_atomic
+        from . import cache
+        from .generate_names import migration_folder_name
 
         folder = migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
+        # The build step re-runs generate on an unchanged schema: when these exact
+        # bytes, options and code produced files that are all still in place,
+        # there is nothing to parse.
+        cache_key = _cache_key(path, options)
+        if cache_key is not None:
+            cache_key = cache.key([("generate", folder.encode())], cache_key)
+            if cache.outputs_up_to_date(cache_key, output):
+                if not quiet:
+                    click.echo(f"{output}: up to date", err=True)
+                return []
+        from .generate import generate as generate_files
+        from .parser import write_atomic
+
         outcome, location = _isolated(path, options, None, quiet)
         root = str(location) if location is not None and location.is_dir() else None
         converted = None
@@ -515,6 +529,8 @@ def generate(
             changed.append(destination)
             if not check:
                 write_atomic(destination, text)
+        if cache_key is not None and not check and not outcome.plan.messages:
+            cache.remember_outputs(cache_key, generated.files)
         if not quiet:
             verb = "would write" if check else "wrote"
             for destination in changed:

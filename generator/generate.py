@@ -13,10 +13,10 @@ documented baselining layout), or SOURCE_DATE_EPOCH as Prisma's timestamp.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from .errors import Diagnostic, PslError, UsageError
+from .errors import Diagnostic, PslError
+from .generate_names import migration_folder_name  # noqa: F401 - part of this module's API
 from .isolate import Outcome
 from .parser import parse_sources
 from .source import SourceFile
@@ -36,20 +36,6 @@ class Generated:
     notes: list[str]
 
 
-def migration_folder_name(name: str, source_date_epoch: str | None) -> str:
-    if not name or not all(ch.isalnum() or ch == "_" for ch in name):
-        raise UsageError(f"--migration-name {name!r}: use letters, digits and '_'")
-    if source_date_epoch is None:
-        return f"0_{name}"
-    try:
-        moment = datetime.fromtimestamp(int(source_date_epoch), UTC)
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH={source_date_epoch!r} is not a Unix timestamp"
-        ) from None
-    return f"{moment:%Y%m%d%H%M%S}_{name}"
-
-
 def generate(
     outcome: Outcome,
     root: str | None,
@@ -59,7 +45,9 @@ def generate(
 ) -> Generated:
     """`outcome` is the rewrite of the input; `root` its folder for a schema
     folder (None for a single file)."""
-    rewritten = parse_sources([SourceFile(p, t) for p, t in outcome.outputs.items()])
+    rewritten = outcome.schema or parse_sources(
+        [SourceFile(p, t) for p, t in outcome.outputs.items()]
+    )
     provider = rewritten.datasources()[0].property("provider").value.value
     if provider not in ("postgresql", "postgres"):
         raise PslError(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .nodes import Schema
 from .options import RewriteOptions
+from .parser import gc_paused
 from .rewrite import Plan, plan, render
 from .selfcheck import verify
 
@@ -15,6 +16,7 @@ class Outcome:
     plan: Plan
     originals: dict[str, str]  # path -> text as read
     outputs: dict[str, str]  # path -> text after the rewrite
+    schema: Schema | None = None  # the parse of `outputs` (None: not self-checked)
 
     @property
     def changed_paths(self) -> list[str]:
@@ -24,11 +26,15 @@ class Outcome:
 def isolate(schema: Schema, options: RewriteOptions, *, self_check: bool = True) -> Outcome:
     """Rewrite `schema` for schema isolation.  `schema` is consumed by the
     self-check; parse again to use it afterwards."""
+    with gc_paused():
+        return _isolate(schema, options, self_check)
+
+
+def _isolate(schema: Schema, options: RewriteOptions, self_check: bool) -> Outcome:
     originals = {f.source.path: f.source.text for f in schema.files}
     result_plan = plan(schema, options)
     if not result_plan.changes:
-        return Outcome(result_plan, originals, dict(originals))
+        return Outcome(result_plan, originals, dict(originals), schema)
     outputs = render(schema, result_plan.changes)
-    if self_check:
-        verify(schema, result_plan, outputs, options)
-    return Outcome(result_plan, originals, outputs)
+    rewritten = verify(schema, result_plan, outputs, options) if self_check else None
+    return Outcome(result_plan, originals, outputs, rewritten)

@@ -366,7 +366,7 @@ def get_parser() -> lark.Lark:
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     # The parse allocates many small objects and frees none of them; the cyclic
     # GC's generational passes then make parse time superlinear.
     enabled = gc.isenabled()
@@ -383,7 +383,7 @@ def parse_source(source: SourceFile) -> SchemaFile:
     parser = get_parser()
     _builder.source = source
     del _comments[:]
-    with _gc_paused():
+    with gc_paused():
         try:
             blocks = parser.parse(source.text)
         except UnexpectedInput as error:

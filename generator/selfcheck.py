@@ -20,8 +20,9 @@ from .rewrite import Plan, plan
 from .source import SourceFile
 
 
-def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options) -> None:
-    """Raise SelfCheckError unless `outputs` is exactly the planned rewrite.
+def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options) -> Schema:
+    """Raise SelfCheckError unless `outputs` is exactly the planned rewrite;
+    return the outputs' parse (the rewritten schema).
 
     Consumes `original`: the planned changes are applied to it in place."""
     try:
@@ -42,6 +43,7 @@ def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options
             "the rewrite is not idempotent; a second pass would still: "
             + "; ".join(c.description for c in again.changes)
         )
+    return rewritten
 
 
 def _second_pass_options(options: RewriteOptions) -> RewriteOptions:

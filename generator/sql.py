@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .ddl import Database, build_database
 from .nodes import Schema
+from .parser import gc_paused
 from .templating import render
 
 
@@ -14,4 +15,5 @@ def migration_sql(database: Database) -> str:
 
 
 def schema_sql(schema: Schema, default_schema: str) -> str:
-    return migration_sql(build_database(schema, default_schema))
+    with gc_paused():  # many small objects, none of them cyclic garbage
+        return migration_sql(build_database(schema, default_schema))
