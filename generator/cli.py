@@ -252,6 +252,12 @@ def _read_input(path: str, stdin_filename: str | None):
     return parse_path(location), location
 
 
+def _has_warnings(outcome) -> bool:
+    # Only a clean verdict is cached: a cached answer prints nothing, and a
+    # warning must be seen on every run (notes need not be).
+    return any(m.severity != "note" for m in outcome.plan.messages)
+
+
 def _cache_key(path: str, options) -> str | None:
     """The verdict-cache key of a file or folder input (None for stdin or when
     it cannot be read: the normal path then reports the problem)."""
@@ -288,7 +294,7 @@ def _rewrite_one(
 
     schema, location = _read_input(path, stdin_filename)
     outcome = isolate(schema, options)
-    if cache_key is not None and not outcome.plan.messages and not outcome.plan.changes:
+    if cache_key is not None and not _has_warnings(outcome) and not outcome.plan.changes:
         cache.remember_isolated(cache_key)
     for message in outcome.plan.messages:
         if message.severity == "warning" or not quiet:
@@ -529,7 +535,7 @@ def generate(
             changed.append(destination)
             if not check:
                 write_atomic(destination, text)
-        if cache_key is not None and not check and not outcome.plan.messages:
+        if cache_key is not None and not check and not _has_warnings(outcome):
             cache.remember_outputs(cache_key, generated.files)
         if not quiet:
             verb = "would write" if check else "wrote"
