@@ -558,3 +558,95 @@ def _original_provider(outcome) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+@main.command()
+@click.argument("path", type=click.Path(allow_dash=True, path_type=str))
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="Default: $DATABASE_URL (the password is never printed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds to keep retrying the connection.",
+)
+@click.option(
+    "--migrations",
+    "migrations_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The migrations folder whose migrations must be applied (default: the one generate writes).",
+)
+@click.option(
+    "--migration-name",
+    default="init",
+    show_default=True,
+    help="Without --migrations: the name generate was given.",
+)
+@isolation_options
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks for internal errors.")
+def verify(
+    path,
+    database_url,
+    as_json,
+    timeout,
+    migrations_dir,
+    migration_name,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    quiet,
+    verbose,
+):
+    """Check a deployment against the schema: the same checks as the generated
+    verify_<schema>.py.  Exit 0 healthy, 1 drift, 2 unreachable, 3 usage."""
+    from . import verify_runtime
+
+    if not database_url:
+        click.echo("error: give --database-url or set DATABASE_URL", err=True)
+        sys.exit(verify_runtime.EXIT_USAGE)
+    options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
+
+    def body():
+        from .generate_names import migration_folder_name
+        from .parser import parse_sources
+        from .source import SourceFile
+        from .verify import expected_for
+
+        outcome, _ = _isolated(path, options, None, True)
+        rewritten = outcome.schema or parse_sources(
+            [SourceFile(p, t) for p, t in outcome.outputs.items()]
+        )
+        if migrations_dir is not None:
+            migrations = migration_names(migrations_dir)
+        else:
+            migrations = [
+                migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
+            ]
+        return expected_for(rewritten, options.schema, migrations)
+
+    expected = _run_guarded(verbose, body)
+    log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    try:
+        report = verify_runtime.verify(database_url, expected, timeout, log)
+    except verify_runtime.Unreachable as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(verify_runtime.EXIT_UNREACHABLE)
+    if as_json:
+        click.echo(verify_runtime.report_json(report))
+    else:
+        color = _use_color(None, sys.stdout)
+        click.echo(verify_runtime.report_text(report, color), color=color)
+    sys.exit(verify_runtime.EXIT_HEALTHY if report["healthy"] else verify_runtime.EXIT_DRIFT)
+
+
+def migration_names(migrations_dir: Path) -> list[str]:
+    """The migrations of a Prisma migrations folder, in the order Prisma applies them."""
+    return sorted(p.parent.name for p in migrations_dir.glob("*/migration.sql"))

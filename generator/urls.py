@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-
-def mask_password(url: str) -> str:
-    """The URL with its password replaced by ***, for anything printed."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+from .verify_runtime import mask_password  # noqa: F401 - one implementation, shared
 
 
 def with_database(url: str, database: str) -> str:

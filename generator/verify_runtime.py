@@ -1,0 +1,531 @@
+"""Verify a deployed, isolated schema against the catalog it must have.
+
+This module is the one implementation of the checks: `prisma-isolate verify`
+imports it, and `generate` embeds its source verbatim in the standalone
+out/verify_<schema>.py.  So it uses only the standard library and psycopg 3,
+and nothing else from this package.
+
+Every check has a name; a finding names exactly the object it is about.
+The session is read-only (default_transaction_read_only = on) and reads the
+catalog in a handful of queries, whatever the number of tables.
+
+Exit status: 0 healthy; 1 drift or missing objects; 2 database unreachable or
+permission denied; 3 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+EXIT_HEALTHY = 0
+EXIT_DRIFT = 1
+EXIT_UNREACHABLE = 2
+EXIT_USAGE = 3
+
+# pg_constraint.confdeltype / confupdtype -> the action as DDL writes it
+_FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
+# SQLSTATEs that retrying will not cure: bad password, no such role or database, no privilege.
+_FINAL_SQLSTATES = {"28P01", "28000", "3D000", "42501"}
+
+
+@dataclass
+class Finding:
+    check: str  # e.g. "table", "column", "index", "foreign_key", "table_access"
+    object: str  # e.g. "anythingllm.users.email"
+    severity: str  # "error" or "warning"
+    message: str
+
+
+class Unreachable(Exception):
+    """The database could not be reached, or the role may not use it."""
+
+
+def mask_password(url: str) -> str:
+    """The URL with its password replaced by ***, for anything printed."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def _libpq_url(url: str) -> str:
+    """Drop Prisma's own URL parameters (schema=, connection_limit=...), which libpq rejects."""
+    from urllib.parse import parse_qsl, urlencode
+
+    parts = urlsplit(url)
+    prisma_only = {
+        "schema",
+        "connection_limit",
+        "pool_timeout",
+        "pgbouncer",
+        "statement_cache_size",
+        "socket_timeout",
+    }
+    pairs = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in prisma_only
+    ]
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe="/:")))
+
+
+def connect(url: str, schema: str, timeout: float, log=None):
+    """A read-only connection, retried with capped exponential backoff and
+    jitter until `timeout` seconds have passed."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    attempt = 0
+    options = (
+        f"-c default_transaction_read_only=on -c search_path={schema} -c statement_timeout=5000"
+    )
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            return psycopg.connect(
+                _libpq_url(url),
+                options=options,
+                connect_timeout=max(1, int(min(10, remaining))),
+                autocommit=True,
+            )
+        except psycopg.Error as error:
+            sqlstate = getattr(error, "sqlstate", None)
+            reason = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
+            reason = reason.replace(url, mask_password(url))
+            if sqlstate in _FINAL_SQLSTATES or time.monotonic() >= deadline:
+                raise Unreachable(f"cannot connect to {mask_password(url)}: {reason}") from None
+            delay = min(10.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.0)
+            delay = min(delay, max(0.0, deadline - time.monotonic()))
+            if log is not None:
+                log(f"database not reachable yet ({reason}); retrying in {delay:.1f}s")
+            time.sleep(delay)
+            attempt += 1
+
+
+_COLUMNS = """
+SELECT n.nspname, c.relname, a.attname,
+       format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, a.atthasdef,
+       et.typtype = 'e' AS is_enum, etn.nspname, et.typname, t.typcategory = 'A' AS is_array,
+       has_table_privilege(c.oid, 'SELECT')
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_type et ON et.oid = CASE WHEN t.typelem <> 0 AND t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+JOIN pg_namespace etn ON etn.oid = et.typnamespace
+WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(%s)
+ORDER BY n.nspname, c.relname, a.attnum
+"""
+
+_MISPLACED = """
+SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND c.relname = ANY(%s) AND NOT (n.nspname = ANY(%s))
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+"""
+
+_INDEXES = """
+SELECT n.nspname, t.relname, i.relname, ix.indisunique, ix.indisprimary,
+       ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)
+FROM pg_index ix
+JOIN pg_class t ON t.oid = ix.indrelid
+JOIN pg_class i ON i.oid = ix.indexrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(%s)
+"""
+
+_FOREIGN_KEYS = """
+SELECT n.nspname, t.relname, con.conname,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord),
+       rn.nspname, r.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord),
+       con.confdeltype::text, con.confupdtype::text
+FROM pg_constraint con
+JOIN pg_class t ON t.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_class r ON r.oid = con.confrelid
+JOIN pg_namespace rn ON rn.oid = r.relnamespace
+WHERE con.contype = 'f' AND n.nspname = ANY(%s)
+"""
+
+_ENUMS = """
+SELECT n.nspname, t.typname, ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e' AND n.nspname = ANY(%s)
+"""
+
+_SCHEMAS = """
+SELECT n.nspname, has_schema_privilege(n.oid, 'USAGE') FROM pg_namespace n WHERE n.nspname = ANY(%s)
+"""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_catalog(connection, expected: dict) -> dict:
+    """Everything the checks need, in a fixed number of queries."""
+    schemas = sorted({t["schema"] for t in expected["tables"].values()} | {expected["schema"]})
+    schemas += sorted({e["schema"] for e in expected["enums"].values()} - set(schemas))
+    catalog: dict = {"schemas": {}, "tables": {}, "misplaced": {}, "enums": {}, "migrations": None}
+    with connection.cursor() as cursor:
+        for name, usage in cursor.execute(_SCHEMAS, (schemas,)):
+            catalog["schemas"][name] = usage
+        for row in cursor.execute(_COLUMNS, (schemas,)):
+            (
+                schema,
+                table,
+                column,
+                ftype,
+                not_null,
+                has_default,
+                is_enum,
+                enum_schema,
+                enum_name,
+                is_array,
+                select,
+            ) = row
+            entry = catalog["tables"].setdefault(
+                (schema, table),
+                {
+                    "columns": {},
+                    "indexes": {},
+                    "foreign_keys": {},
+                    "primary_key": None,
+                    "select": select,
+                },
+            )
+            entry["columns"][column] = {
+                "type": ftype,
+                "not_null": not_null,
+                "default": has_default,
+                "enum": [enum_schema, enum_name] if is_enum else None,
+                "array": is_array,
+            }
+        names = list(expected["tables"])
+        for schema, table in cursor.execute(_MISPLACED, (names, schemas)):
+            catalog["misplaced"].setdefault(table, []).append(schema)
+        for schema, table, index, unique, primary, columns in cursor.execute(_INDEXES, (schemas,)):
+            entry = catalog["tables"].get((schema, table))
+            if entry is None:
+                continue
+            if primary:
+                entry["primary_key"] = {"name": index, "columns": list(columns)}
+            else:
+                entry["indexes"][index] = {"unique": unique, "columns": list(columns)}
+        for row in cursor.execute(_FOREIGN_KEYS, (schemas,)):
+            (
+                schema,
+                table,
+                name,
+                columns,
+                ref_schema,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+            ) = row
+            entry = catalog["tables"].get((schema, table))
+            if entry is not None:
+                entry["foreign_keys"][name] = {
+                    "columns": list(columns),
+                    "references": [ref_schema, ref_table],
+                    "referenced_columns": list(ref_columns),
+                    "on_delete": _FK_ACTIONS.get(on_delete, on_delete),
+                    "on_update": _FK_ACTIONS.get(on_update, on_update),
+                }
+        for schema, name, values in cursor.execute(_ENUMS, (schemas,)):
+            catalog["enums"][(schema, name)] = list(values)
+        migrations_table = f"{_quote(expected['schema'])}.{_quote('_prisma_migrations')}"
+        exists = cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL", (migrations_table,)
+        ).fetchone()[0]
+        if exists and catalog["schemas"].get(expected["schema"]):
+            rows = cursor.execute(
+                f"SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, "
+                f"logs FROM {migrations_table} ORDER BY started_at"
+            ).fetchall()
+            catalog["migrations"] = [
+                {"name": n, "finished": f, "rolled_back": r, "logs": logs} for n, f, r, logs in rows
+            ]
+    return catalog
+
+
+def check_access(connection, expected: dict, catalog: dict) -> list[Finding]:
+    """Prove the role can read every table: one statement touching all of them,
+    in a read-only transaction that is rolled back; per table only on failure."""
+    import psycopg
+
+    targets = [
+        (t["schema"], name)
+        for name, t in expected["tables"].items()
+        if (t["schema"], name) in catalog["tables"]
+        and catalog["tables"][(t["schema"], name)]["select"]
+    ]
+    if not targets:
+        return []
+
+    def probe(subset):
+        sql = " UNION ALL ".join(
+            f"(SELECT 1 FROM {_quote(s)}.{_quote(n)} LIMIT 1)" for s, n in subset
+        )
+        with connection.transaction(force_rollback=True):
+            connection.execute(f"SELECT count(*) FROM ({sql}) AS reachable")
+
+    findings = []
+    try:
+        probe(targets)
+    except psycopg.Error:
+        for target in targets:
+            try:
+                probe([target])
+            except psycopg.Error as error:
+                message = str(error).strip().splitlines()[0]
+                findings.append(
+                    Finding("table_access", ".".join(target), "error", f"cannot read: {message}")
+                )
+    return findings
+
+
+def compare(expected: dict, catalog: dict) -> list[Finding]:
+    findings: list[Finding] = []
+
+    def fail(check, obj, message, severity="error"):
+        findings.append(Finding(check, obj, severity, message))
+
+    schema = expected["schema"]
+    if schema not in catalog["schemas"]:
+        fail("schema", schema, "the schema does not exist")
+        return findings
+    for table_name, table in expected["tables"].items():
+        key = (table["schema"], table_name)
+        label = f"{table['schema']}.{table_name}"
+        actual = catalog["tables"].get(key)
+        if actual is None:
+            elsewhere = catalog["misplaced"].get(table_name)
+            if elsewhere:
+                fail(
+                    "table",
+                    label,
+                    f"misplaced: the table is in {', '.join(elsewhere)}, not {table['schema']}; "
+                    f"move it with `prisma-isolate relocate --from {elsewhere[0]}`",
+                )
+            else:
+                fail("table", label, "the table is missing")
+            continue
+        if not actual["select"]:
+            fail("table_access", label, "the connected role may not SELECT from this table")
+        for column_name, column in table["columns"].items():
+            got = actual["columns"].get(column_name)
+            obj = f"{label}.{column_name}"
+            if got is None:
+                fail("column", obj, "the column is missing")
+                continue
+            if "enum" in column:
+                if got["enum"] != column["enum"] or got["array"] != column["array"]:
+                    want = ".".join(column["enum"]) + ("[]" if column["array"] else "")
+                    fail("column_type", obj, f"type is {got['type']}, expected enum {want}")
+            elif column.get("type") is not None and got["type"] != column["type"]:
+                fail("column_type", obj, f"type is {got['type']}, expected {column['type']}")
+            if got["not_null"] != column["not_null"]:
+                want = "NOT NULL" if column["not_null"] else "nullable"
+                fail("column_nullability", obj, f"the column should be {want}")
+            if got["default"] != column["default"]:
+                want = "a default" if column["default"] else "no default"
+                fail("column_default", obj, f"the column should have {want}")
+        for extra in sorted(set(actual["columns"]) - set(table["columns"])):
+            fail("column", f"{label}.{extra}", "the column is not in the schema (extra)")
+        pk = table["primary_key"]
+        if pk is not None and actual["primary_key"] != pk:
+            fail(
+                "primary_key",
+                f"{label}.{pk['name']}",
+                f"expected PRIMARY KEY ({', '.join(pk['columns'])})",
+            )
+        for index_name, index in table["indexes"].items():
+            got = actual["indexes"].get(index_name)
+            kind = "unique index" if index["unique"] else "index"
+            if got is None:
+                fail("index", f"{label}.{index_name}", f"the {kind} is missing")
+            elif got != index:
+                fail(
+                    "index",
+                    f"{label}.{index_name}",
+                    f"expected {kind} on ({', '.join(index['columns'])})",
+                )
+        for fk_name, fk in table["foreign_keys"].items():
+            got = actual["foreign_keys"].get(fk_name)
+            if got is None:
+                fail("foreign_key", f"{label}.{fk_name}", "the foreign key is missing")
+            elif got != fk:
+                fail(
+                    "foreign_key",
+                    f"{label}.{fk_name}",
+                    f"expected ({', '.join(fk['columns'])}) REFERENCES {'.'.join(fk['references'])} "
+                    f"ON DELETE {fk['on_delete']} ON UPDATE {fk['on_update']}",
+                )
+
+    for enum_name, enum in expected["enums"].items():
+        got = catalog["enums"].get((enum["schema"], enum_name))
+        label = f"{enum['schema']}.{enum_name}"
+        if got is None:
+            fail("enum", label, "the enum type is missing")
+        elif got != enum["values"]:
+            missing = [v for v in enum["values"] if v not in got]
+            extra = [v for v in got if v not in enum["values"]]
+            detail = "; ".join(
+                part
+                for part in (
+                    f"missing values {', '.join(missing)}" if missing else "",
+                    f"extra values {', '.join(extra)}" if extra else "",
+                    "values out of order" if not missing and not extra else "",
+                )
+                if part
+            )
+            fail("enum", label, detail)
+
+    migrations = catalog["migrations"]
+    if expected["migrations"]:
+        if migrations is None:
+            fail("migrations", f"{schema}._prisma_migrations", "no migration history in the schema")
+        else:
+            seen = {}
+            for row in migrations:
+                seen.setdefault(row["name"], []).append(row)
+            for name in expected["migrations"]:
+                rows = seen.get(name, [])
+                obj = f"{schema}._prisma_migrations.{name}"
+                if any(r["finished"] and not r["rolled_back"] for r in rows):
+                    if any(not r["finished"] and not r["rolled_back"] for r in rows):
+                        fail("migrations", obj, "a later attempt of this migration failed")
+                elif any(not r["finished"] and not r["rolled_back"] for r in rows):
+                    fail("migrations", obj, "the migration failed (or is still running)")
+                elif rows:
+                    fail("migrations", obj, "the migration was rolled back and never applied")
+                else:
+                    fail("migrations", obj, "the migration was never applied")
+            for name in sorted(set(seen) - set(expected["migrations"])):
+                failed = any(not r["finished"] and not r["rolled_back"] for r in seen[name])
+                fail(
+                    "migrations",
+                    f"{schema}._prisma_migrations.{name}",
+                    "a migration this schema does not know" + (", and it failed" if failed else ""),
+                    "error" if failed else "warning",
+                )
+    return findings
+
+
+def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:
+    """Run every check; return the report (see `report_json` for its shape)."""
+    started = time.monotonic()
+    connection = connect(url, expected["schema"], timeout, log)
+    try:
+        catalog = read_catalog(connection, expected)
+        denied = [name for name, usage in catalog["schemas"].items() if not usage]
+        if denied:
+            role = connection.execute("SELECT current_user").fetchone()[0]
+            raise Unreachable(
+                f"permission denied: role {role} has no USAGE on schema {', '.join(denied)} "
+                f"(GRANT USAGE ON SCHEMA {', '.join(_quote(d) for d in denied)} TO {_quote(role)})"
+            )
+        findings = compare(expected, catalog)
+        if expected["schema"] in catalog["schemas"] and catalog["schemas"][expected["schema"]]:
+            findings += check_access(connection, expected, catalog)
+    finally:
+        connection.close()
+    return {
+        "database": mask_password(url),
+        "schema": expected["schema"],
+        "healthy": not any(f.severity == "error" for f in findings),
+        "checked": {
+            "tables": len(expected["tables"]),
+            "enums": len(expected["enums"]),
+            "migrations": len(expected["migrations"]),
+        },
+        "findings": [asdict(f) for f in findings],
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def report_json(report: dict) -> str:
+    """The --json shape (version 1): {"version", "database" (password masked),
+    "schema", "healthy", "checked": {"tables", "enums", "migrations"},
+    "findings": [{"check", "object", "severity", "message"}], "seconds"}."""
+    return json.dumps({"version": 1, **report}, indent=2, sort_keys=False)
+
+
+def report_text(report: dict, color: bool = False) -> str:
+    red, yellow, green, reset = (
+        ("\033[31m", "\033[33m", "\033[32m", "\033[0m") if color else ("",) * 4
+    )
+    lines = []
+    for finding in report["findings"]:
+        mark = f"{red}FAIL{reset}" if finding["severity"] == "error" else f"{yellow}WARN{reset}"
+        lines.append(f"{mark} {finding['check']}: {finding['object']}: {finding['message']}")
+    errors = sum(1 for f in report["findings"] if f["severity"] == "error")
+    warnings = len(report["findings"]) - errors
+    checked = report["checked"]
+    summary = (
+        f"{report['schema']} on {report['database']}: {checked['tables']} tables, "
+        f"{checked['enums']} enums, {checked['migrations']} migrations checked in {report['seconds']}s: "
+    )
+    if report["healthy"]:
+        summary += f"{green}healthy{reset}" + (f" ({warnings} warning(s))" if warnings else "")
+    else:
+        summary += f"{red}{errors} problem(s){reset}" + (
+            f", {warnings} warning(s)" if warnings else ""
+        )
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def main(expected: dict, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=f"Verify the {expected['schema']!r} schema of a deployment."
+    )
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL"), help="default: $DATABASE_URL"
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="seconds to keep retrying the connection (default 300)",
+    )
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code else EXIT_HEALTHY
+    if not args.database_url:
+        print("error: give --database-url or set DATABASE_URL", file=sys.stderr)
+        return EXIT_USAGE
+    log = None if args.json else (lambda message: print(message, file=sys.stderr))
+    try:
+        report = verify(args.database_url, expected, args.timeout, log)
+    except Unreachable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    if args.json:
+        print(report_json(report))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        print(report_text(report, color))
+    return EXIT_HEALTHY if report["healthy"] else EXIT_DRIFT
