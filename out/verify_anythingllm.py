@@ -45,6 +45,13 @@ _FK_ACTIONS = {
 }
 # SQLSTATEs that retrying will not cure: bad password, no such role or database, no privilege.
 _FINAL_SQLSTATES = {"28P01", "28000", "3D000", "42501"}
+# libpq reports a refused login without a SQLSTATE; these server messages are just as final.
+_FINAL_MESSAGES = (
+    "password authentication failed",
+    "does not exist",  # database "x" / role "x"
+    "no pg_hba.conf entry",
+    "permission denied",
+)
 
 
 @dataclass
@@ -114,7 +121,10 @@ def connect(url: str, schema: str, timeout: float, log=None):
                 else type(error).__name__
             )
             reason = reason.replace(url, mask_password(url))
-            if sqlstate in _FINAL_SQLSTATES or time.monotonic() >= deadline:
+            final = sqlstate in _FINAL_SQLSTATES or any(
+                m in reason for m in _FINAL_MESSAGES
+            )
+            if final or time.monotonic() >= deadline:
                 raise Unreachable(
                     f"cannot connect to {mask_password(url)}: {reason}"
                 ) from None
@@ -190,7 +200,19 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_catalog(connection, expected: dict) -> dict:
+class _Counted:
+    """A cursor that counts the statements it sends (reported as `queries`)."""
+
+    def __init__(self, cursor, counter: list):
+        self._cursor = cursor
+        self._counter = counter
+
+    def execute(self, *args, **kwargs):
+        self._counter[0] += 1
+        return self._cursor.execute(*args, **kwargs)
+
+
+def read_catalog(connection, expected: dict, counter: list | None = None) -> dict:
     """Everything the checks need, in a fixed number of queries."""
     schemas = sorted(
         {t["schema"] for t in expected["tables"].values()} | {expected["schema"]}
@@ -203,9 +225,17 @@ def read_catalog(connection, expected: dict) -> dict:
         "enums": {},
         "migrations": None,
     }
-    with connection.cursor() as cursor:
+    with connection.cursor() as raw_cursor:
+        cursor = _Counted(raw_cursor, counter if counter is not None else [0])
         for name, usage in cursor.execute(_SCHEMAS, (schemas,)):
             catalog["schemas"][name] = usage
+        denied = [name for name, usage in catalog["schemas"].items() if not usage]
+        if denied:
+            role = cursor.execute("SELECT current_user").fetchone()[0]
+            raise Unreachable(
+                f"permission denied: role {role} has no USAGE on schema {', '.join(denied)} "
+                f"(GRANT USAGE ON SCHEMA {', '.join(_quote(d) for d in denied)} TO {_quote(role)})"
+            )
         for row in cursor.execute(_COLUMNS, (schemas,)):
             (
                 schema,
@@ -291,7 +321,9 @@ def read_catalog(connection, expected: dict) -> dict:
     return catalog
 
 
-def check_access(connection, expected: dict, catalog: dict) -> list[Finding]:
+def check_access(
+    connection, expected: dict, catalog: dict, counter: list | None = None
+) -> list[Finding]:
     """Prove the role can read every table: one statement touching all of them,
     in a read-only transaction that is rolled back; per table only on failure."""
     import psycopg
@@ -309,6 +341,8 @@ def check_access(connection, expected: dict, catalog: dict) -> list[Finding]:
         sql = " UNION ALL ".join(
             f"(SELECT 1 FROM {_quote(s)}.{_quote(n)} LIMIT 1)" for s, n in subset
         )
+        if counter is not None:
+            counter[0] += 1
         with connection.transaction(force_rollback=True):
             connection.execute(f"SELECT count(*) FROM ({sql}) AS reachable")
 
@@ -493,23 +527,27 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
 
 def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:
     """Run every check; return the report (see `report_json` for its shape)."""
+    import psycopg
+
     started = time.monotonic()
     connection = connect(url, expected["schema"], timeout, log)
+    counter = [0]
     try:
-        catalog = read_catalog(connection, expected)
-        denied = [name for name, usage in catalog["schemas"].items() if not usage]
-        if denied:
-            role = connection.execute("SELECT current_user").fetchone()[0]
-            raise Unreachable(
-                f"permission denied: role {role} has no USAGE on schema {', '.join(denied)} "
-                f"(GRANT USAGE ON SCHEMA {', '.join(_quote(d) for d in denied)} TO {_quote(role)})"
-            )
+        catalog = read_catalog(connection, expected, counter)
         findings = compare(expected, catalog)
         if (
             expected["schema"] in catalog["schemas"]
             and catalog["schemas"][expected["schema"]]
         ):
-            findings += check_access(connection, expected, catalog)
+            findings += check_access(connection, expected, catalog, counter)
+    except psycopg.Error as error:
+        # e.g. permission denied on a catalog object: the role cannot verify
+        message = (
+            str(error).strip().splitlines()[0]
+            if str(error).strip()
+            else type(error).__name__
+        )
+        raise Unreachable(f"{mask_password(url)}: {message}") from None
     finally:
         connection.close()
     return {
@@ -522,6 +560,7 @@ def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:
             "migrations": len(expected["migrations"]),
         },
         "findings": [asdict(f) for f in findings],
+        "queries": counter[0],
         "seconds": round(time.monotonic() - started, 3),
     }
 
@@ -529,7 +568,7 @@ def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:
 def report_json(report: dict) -> str:
     """The --json shape (version 1): {"version", "database" (password masked),
     "schema", "healthy", "checked": {"tables", "enums", "migrations"},
-    "findings": [{"check", "object", "severity", "message"}], "seconds"}."""
+    "findings": [{"check", "object", "severity", "message"}], "queries", "seconds"}."""
     return json.dumps({"version": 1, **report}, indent=2, sort_keys=False)
 
 
