@@ -287,3 +287,6 @@ for await (const line of rl) {
     reply({ id: request.id, ok: false, error: errorText(err) });
   }
 }
+// stdin closed: the session is over.  Exit now rather than wait for pg's idle
+// pool timers, which kept the process (and pytest's teardown) alive for ~10 s.
+process.exit(0);
