@@ -387,17 +387,18 @@ def parse(path, as_json, stdin_filename):
     click.echo(f"{path}: {len(schema.files)} file(s), {lines} lines: {summary or 'no blocks'}")
 
 
-def _run_guarded(verbose: bool, body):
-    """Run `body`, turning our exceptions into black-style exit codes."""
+def _run_guarded(verbose: bool, body, bad_input: int = EXIT_BAD_INPUT):
+    """Run `body`, turning our exceptions into black-style exit codes
+    (`bad_input` for commands whose 2 means something else)."""
     from .errors import PslError, SelfCheckError, UsageError
 
     try:
         return body()
     except PslError as error:
         click.echo(str(error), err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        sys.exit(bad_input)
     except UsageError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
+        _fail(str(error), bad_input)
     except SelfCheckError as error:
         _fail(f"internal error (nothing written): {error}", EXIT_INTERNAL)
     except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
@@ -616,23 +617,16 @@ def verify(
 
     def body():
         from .generate_names import migration_folder_name
-        from .parser import parse_sources
-        from .source import SourceFile
-        from .verify import expected_for
 
-        outcome, _ = _isolated(path, options, None, True)
-        rewritten = outcome.schema or parse_sources(
-            [SourceFile(p, t) for p, t in outcome.outputs.items()]
-        )
         if migrations_dir is not None:
             migrations = migration_names(migrations_dir)
         else:
             migrations = [
                 migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
             ]
-        return expected_for(rewritten, options.schema, migrations)
+        return _expected_catalog(path, options, migrations)
 
-    expected = _run_guarded(verbose, body)
+    expected = _run_guarded(verbose, body, verify_runtime.EXIT_USAGE)
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
     try:
         report = verify_runtime.verify(database_url, expected, timeout, log)
@@ -647,6 +641,216 @@ def verify(
     sys.exit(verify_runtime.EXIT_HEALTHY if report["healthy"] else verify_runtime.EXIT_DRIFT)
 
 
+def _expected_catalog(path: str, options, migrations: list[str]) -> dict:
+    """What the deployed schema must hold: the DDL model of the isolated schema."""
+    from .parser import parse_sources
+    from .source import SourceFile
+    from .verify import expected_for
+
+    outcome, _ = _isolated(path, options, None, True)
+    rewritten = outcome.schema or parse_sources(
+        [SourceFile(p, t) for p, t in outcome.outputs.items()]
+    )
+    return expected_for(rewritten, options.schema, migrations)
+
+
 def migration_names(migrations_dir: Path) -> list[str]:
     """The migrations of a Prisma migrations folder, in the order Prisma applies them."""
     return sorted(p.parent.name for p in migrations_dir.glob("*/migration.sql"))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=str))
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="Default: $DATABASE_URL (the password is never printed).",
+)
+@click.option(
+    "--migrations",
+    "migrations_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The Prisma migrations folder (default: migrations/ beside the schema).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds to keep retrying the connection.",
+)
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the migration lock (Prisma's advisory lock).",
+)
+@click.option(
+    "--env",
+    "environment",
+    type=click.Choice(["development", "production"]),
+    help="Default: production when PRISMA_ISOLATE_ENV or NODE_ENV says so, else development.",
+)
+@click.option(
+    "--on-failure",
+    type=click.Choice(["fail", "continue"]),
+    help="fail: exit non-zero; continue: report loudly and exit 0, so the service starts on "
+    "the previous schema.  Default: fail in development, continue in production.",
+)
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A .sql file, or a .py file defining seed(connection); run once per content.",
+)
+@click.option(
+    "--resolve",
+    "resolve_name",
+    metavar="NAME",
+    help="Mark the failed migration NAME --applied or --rolled-back, then exit.",
+)
+@click.option("--applied", "resolve_as", flag_value="applied", help="With --resolve.")
+@click.option("--rolled-back", "resolve_as", flag_value="rolled-back", help="With --resolve.")
+@isolation_options
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks for internal errors.")
+def deploy(
+    path,
+    database_url,
+    migrations_dir,
+    as_json,
+    timeout,
+    lock_timeout,
+    environment,
+    on_failure,
+    seed,
+    resolve_name,
+    resolve_as,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    quiet,
+    verbose,
+):
+    """Apply the migrations folder to the isolated schema, as `prisma migrate
+    deploy` records it, under Prisma's advisory lock; seed; verify.
+    Exit 0 healthy, 1 failed, 2 unreachable/locked/permission, 3 usage."""
+    from .identifiers import schema_name_problem
+    from .urls import mask_password, query_parameter, without_parameter
+    from .verify_runtime import EXIT_USAGE
+
+    def usage(message: str) -> None:
+        click.echo(f"error: {message}", err=True)
+        sys.exit(EXIT_USAGE)
+
+    # Everything that reaches SQL is checked before a connection is opened.
+    problem = schema_name_problem(schema_name)
+    if problem:
+        usage(problem)
+    if not database_url:
+        usage("give --database-url or set DATABASE_URL")
+    if (resolve_name is None) != (resolve_as is None):
+        usage("--resolve NAME takes --applied or --rolled-back (and they need --resolve)")
+    from .deploy import DeployOptions, environment_is_production, run
+
+    production = environment_is_production(environment)
+    policy = on_failure or ("continue" if production else "fail")
+    notes = []
+    url_schema = query_parameter(database_url, "schema")
+    if url_schema is None:
+        from .urls import with_parameter
+
+        notes.append(
+            f"the database URL has no ?schema= parameter, so Prisma would use public; "
+            f"give the application {mask_password(with_parameter(database_url, 'schema', schema_name))}"
+        )
+    elif url_schema != schema_name:
+        usage(
+            f"the database URL says ?schema={url_schema} but the schema is {schema_name}: Prisma "
+            f"would keep its migration history in {url_schema} (use ?schema={schema_name})"
+        )
+    if query_parameter(database_url, "search_path") is not None:
+        notes.append("?search_path= is ignored by Prisma (only ?schema= sets it); dropped here")
+        database_url = without_parameter(database_url, "search_path")
+    if migrations_dir is None:
+        base = Path(path) if Path(path).is_dir() else Path(path).parent
+        migrations_dir = base / "migrations"
+    options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
+
+    def body():
+        from .deploy import DeployFailure, local_migrations
+        from .errors import UsageError
+
+        try:
+            names = [m.name for m in local_migrations(migrations_dir)]
+        except DeployFailure as failure:
+            raise UsageError(failure.message) from None
+        return _expected_catalog(path, options, names)
+
+    expected = _run_guarded(verbose, body, EXIT_USAGE)
+    log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    for note in notes:
+        if log:
+            log(f"note: {note}")
+    report = run(
+        database_url,
+        DeployOptions(
+            schema=schema_name,
+            migrations_dir=migrations_dir,
+            lock_timeout=lock_timeout,
+            connect_timeout=timeout,
+            production=production,
+            seed=seed,
+            skip_seed=os.environ.get("SKIP_SEED", "") not in ("", "0"),
+            resolve=(resolve_name, resolve_as) if resolve_name else None,
+        ),
+        expected,
+        log,
+    )
+    report.notes[:0] = notes
+    _finish_deploy(report, as_json, quiet, policy)
+
+
+def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
+    import json
+
+    from .verify_runtime import EXIT_USAGE, report_text
+
+    data = report.as_dict()
+    data["on_failure"] = policy
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    elif not quiet:
+        for migration in report.applied:
+            click.echo(f"applied {migration['name']} ({migration['seconds']}s)")
+        if report.resolved:
+            click.echo(f"marked {report.resolved['migration']} as {report.resolved['as']}")
+        if report.seed:
+            click.echo(f"seed {report.seed['file']}: {report.seed['status']}")
+        if report.verification:
+            click.echo(report_text(report.verification, _use_color(None, sys.stdout)))
+    error = report.error
+    if error is None:
+        if not as_json and not quiet:
+            click.echo(
+                f"deployed {report.schema}: {len(report.applied)} migration(s) applied, "
+                f"{len(report.already_applied)} already applied, lock waited "
+                f"{report.lock_wait_seconds}s, {report.seconds:.2f}s in all"
+            )
+        sys.exit(0)
+    click.echo(f"error: {error['message']}", err=True)
+    if error["exit_code"] == EXIT_USAGE or policy == "fail":
+        sys.exit(error["exit_code"])
+    # --on-failure continue: the service starts on the previous schema, but the
+    # failure is loud, structured, and stays visible to `verify`.
+    click.echo(
+        "prisma-isolate: DEPLOY FAILED; continuing because --on-failure continue: "
+        + json.dumps(
+            {"event": "deploy_failed", "schema": report.schema, "error": error}, default=str
+        ),
+        err=True,
+    )
+    sys.exit(0)

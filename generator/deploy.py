@@ -1,0 +1,592 @@
+"""`prisma-isolate deploy`: apply a Prisma migrations folder to the isolated
+schema, the way `prisma migrate deploy` records it, then seed and verify.
+
+What it guarantees (each is a test in tests/test_deploy.py):
+- Concurrent deploys serialise on Prisma Migrate's own advisory lock
+  (72707369), so ours and `prisma migrate deploy` never interleave.  The lock
+  wait has a timeout, and the lock is released on every exit path (a killed
+  process's session ends, and PostgreSQL drops its session locks with it).
+- Each migration runs in one transaction together with its
+  `_prisma_migrations` row: a crash leaves neither half a migration nor a
+  row claiming it.  A migration that fails is rolled back, then recorded as
+  failed with Prisma's columns (finished_at NULL, logs), so the next deploy,
+  ours or Prisma's, refuses (P3009) until it is resolved.
+- Nothing is ever recorded as applied that did not run: the only exception
+  is `--resolve NAME --applied`, an operator's statement about a failed
+  migration they finished by hand, which is what `prisma migrate resolve`
+  records.
+- A recorded migration whose file changed since (edited history) stops the
+  deploy, naming both checksums.
+
+Every identifier is validated before it reaches SQL and always quoted; values
+are parameters.  I/O lives here and in the CLI; nothing else in the package
+touches a database except verify_runtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .identifiers import quote_identifier
+from .urls import mask_password
+from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable
+
+# Prisma Migrate's advisory lock key (prisma-engines: sql-schema-connector's
+# postgres flavour).  Taking the same key serialises us with `prisma migrate deploy`.
+ADVISORY_LOCK_KEY = 72707369
+
+# `_prisma_migrations` as Prisma's engine creates it on PostgreSQL (tests compare
+# pg_dump of ours with pg_dump of the one Prisma's own engine creates).
+MIGRATIONS_TABLE_COLUMNS = """(
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)"""
+
+# Where seeds are recorded: a schema of its own beside the application's, so
+# that Prisma (which only looks at the schemas in `schemas = [...]`) never
+# sees it as drift.
+SEED_SCHEMA_SUFFIX = "__deploy"
+
+
+class DeployFailure(Exception):
+    """The deploy did not reach a healthy schema.  `kind` says why, for the
+    JSON report and the exit status; `exit_code` follows verify's codes."""
+
+    def __init__(self, kind: str, message: str, exit_code: int = EXIT_DRIFT, **details):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.exit_code = exit_code
+        self.details = details
+
+
+@dataclass(frozen=True)
+class LocalMigration:
+    name: str
+    path: Path
+    script: str
+
+    @property
+    def checksum(self) -> str:
+        return checksum(self.script)
+
+
+@dataclass
+class MigrationRecord:
+    id: str
+    checksum: str
+    finished_at: object
+    migration_name: str
+    logs: str | None
+    rolled_back_at: object
+    started_at: object
+    applied_steps_count: int
+
+    @property
+    def failed(self) -> bool:
+        return self.finished_at is None and self.rolled_back_at is None
+
+    @property
+    def applied(self) -> bool:
+        return self.finished_at is not None and self.rolled_back_at is None
+
+
+@dataclass
+class DeployOptions:
+    schema: str
+    migrations_dir: Path
+    lock_timeout: float = 10.0
+    connect_timeout: float = 300.0
+    production: bool = False
+    seed: Path | None = None
+    skip_seed: bool = False
+    resolve: tuple[str, str] | None = None  # (migration name, "applied" | "rolled-back")
+
+
+@dataclass
+class DeployReport:
+    database: str
+    schema: str
+    environment: str
+    notes: list[str] = field(default_factory=list)
+    lock_wait_seconds: float | None = None
+    applied: list[dict] = field(default_factory=list)
+    already_applied: list[str] = field(default_factory=list)
+    resolved: dict | None = None
+    seed: dict | None = None
+    verification: dict | None = None
+    error: dict | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "version": 1,
+            "database": self.database,
+            "schema": self.schema,
+            "environment": self.environment,
+            "ok": self.error is None,
+            "lock": {"key": ADVISORY_LOCK_KEY, "waited_seconds": self.lock_wait_seconds},
+            "migrations": {"applied": self.applied, "already_applied": self.already_applied},
+            "resolved": self.resolved,
+            "seed": self.seed,
+            "verification": self.verification,
+            "error": self.error,
+            "notes": self.notes,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --- checksums, as Prisma's engine computes and compares them -----------------
+
+
+def checksum(script: str) -> str:
+    """sha256 of the script's UTF-8 bytes, 64 lowercase hex digits (Prisma's form)."""
+    return hashlib.sha256(script.encode("utf-8")).hexdigest()
+
+
+def checksum_matches(script: str, recorded: str) -> bool:
+    """Prisma's comparison: the file as is, or with its line endings switched
+    (git may have converted them), and old engines' unpadded hex."""
+    variants = (script, script.replace("\r\n", "\n"), script.replace("\n", "\r\n"))
+    for variant in variants:
+        digest = hashlib.sha256(variant.encode("utf-8")).digest()
+        if recorded == digest.hex() or recorded == "".join(f"{b:x}" for b in digest):
+            return True
+    return False
+
+
+def local_migrations(directory: Path) -> list[LocalMigration]:
+    """The migrations folder's migrations, in the order Prisma applies them
+    (lexicographic by folder name)."""
+    if not directory.is_dir():
+        raise DeployFailure(
+            "usage",
+            f"{directory}: no migrations folder (run `prisma-isolate generate` first)",
+            EXIT_USAGE,
+        )
+    migrations = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        script_path = folder / "migration.sql"
+        if not script_path.is_file():
+            continue
+        try:
+            script = script_path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DeployFailure(
+                "usage",
+                f"{script_path}: not UTF-8 ({error.reason} at byte {error.start})",
+                EXIT_USAGE,
+            ) from None
+        migrations.append(LocalMigration(folder.name, script_path, script))
+    return migrations
+
+
+# --- the database side --------------------------------------------------------
+
+
+def _connect(url: str, schema: str, timeout: float, log):
+    """A read-write session with the retry policy of verify's connection."""
+    import psycopg
+
+    from .verify_runtime import connect
+
+    connection = connect(url, schema, timeout, log, read_only=False)
+    # Our own search path, set explicitly (the URL's ?schema= is Prisma's, not libpq's).
+    connection.execute(f"SET search_path TO {quote_identifier(schema)}")
+    connection.execute("SET application_name TO 'prisma-isolate deploy'")
+    try:
+        # A deploy killed mid-statement: let its backend notice within a second,
+        # roll back, and free the advisory lock (PostgreSQL 14+).
+        connection.execute("SET client_connection_check_interval TO '1s'")
+    except psycopg.errors.UndefinedObject:
+        pass
+    return connection
+
+
+def _acquire_lock(connection, timeout: float) -> float:
+    """Take Prisma Migrate's advisory lock; return the seconds waited."""
+    import psycopg
+
+    started = time.monotonic()
+    connection.execute(f"SET lock_timeout TO '{int(timeout * 1000)}ms'")
+    try:
+        connection.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+    except psycopg.errors.LockNotAvailable:
+        raise DeployFailure(
+            "lock_timeout",
+            f"another deploy (ours or `prisma migrate deploy`) has held the migration lock "
+            f"(pg_advisory_lock {ADVISORY_LOCK_KEY}) for more than {timeout:g} s; "
+            "try again when it has finished, or raise --lock-timeout",
+            EXIT_UNREACHABLE,
+        ) from None
+    finally:
+        connection.execute("RESET lock_timeout")
+    return time.monotonic() - started
+
+
+def _release_lock(connection) -> None:
+    import psycopg
+
+    try:
+        connection.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+    except psycopg.Error:
+        pass  # the session is gone, and its locks with it
+
+
+def _current(connection) -> tuple[str, str]:
+    return connection.execute("SELECT current_user, current_database()").fetchone()
+
+
+def _ensure_schema(connection, schema: str, notes: list[str]) -> None:
+    import psycopg
+
+    exists = connection.execute(
+        "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+    ).fetchone()
+    if exists:
+        return
+    try:
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
+    except psycopg.errors.InsufficientPrivilege:
+        role, database = _current(connection)
+        raise DeployFailure(
+            "permission",
+            f"role {role} may not create schema {schema} in database {database}. "
+            f"Have an administrator run: GRANT CREATE ON DATABASE {quote_identifier(database)} "
+            f"TO {quote_identifier(role)}; or create it for the role: CREATE SCHEMA "
+            f"{quote_identifier(schema)} AUTHORIZATION {quote_identifier(role)};",
+            EXIT_UNREACHABLE,
+        ) from None
+    notes.append(f"created schema {schema}")
+
+
+def _migrations_table(schema: str) -> str:
+    return f"{quote_identifier(schema)}.{quote_identifier('_prisma_migrations')}"
+
+
+def _ensure_migrations_table(connection, schema: str) -> None:
+    exists = connection.execute(
+        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relname = '_prisma_migrations'",
+        (schema,),
+    ).fetchone()
+    if not exists:
+        connection.execute(f"CREATE TABLE {_migrations_table(schema)} {MIGRATIONS_TABLE_COLUMNS}")
+
+
+def _records(connection, schema: str) -> list[MigrationRecord]:
+    rows = connection.execute(
+        "SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at,"
+        f" applied_steps_count FROM {_migrations_table(schema)} ORDER BY started_at, id"
+    ).fetchall()
+    return [MigrationRecord(*row) for row in rows]
+
+
+def _check_history(local: list[LocalMigration], records: list[MigrationRecord], notes) -> None:
+    failed = [r for r in records if r.failed]
+    if failed:
+        record = failed[0]
+        raise DeployFailure(
+            "failed_migration",
+            f"P3009: migration {record.migration_name} failed (started at {record.started_at}); "
+            "no new migration is applied until it is resolved. It was rolled back: fix it, then "
+            f"`prisma-isolate deploy --resolve {record.migration_name} --rolled-back` to retry it, "
+            f"or `--resolve {record.migration_name} --applied` if you completed it by hand.",
+            migration=record.migration_name,
+            logs=record.logs,
+        )
+    by_name = {m.name: m for m in local}
+    for record in records:
+        if not record.applied:
+            continue
+        migration = by_name.get(record.migration_name)
+        if migration is None:
+            notes.append(
+                f"migration {record.migration_name} is recorded as applied but is not in the "
+                "migrations folder"
+            )
+        elif not checksum_matches(migration.script, record.checksum):
+            raise DeployFailure(
+                "edited_migration",
+                f"migration {record.migration_name} was edited after it was applied: the database "
+                f"recorded checksum {record.checksum}, {migration.path} now has "
+                f"{migration.checksum}. Restore the file; put changes in a new migration.",
+                migration=record.migration_name,
+                recorded_checksum=record.checksum,
+                file_checksum=migration.checksum,
+            )
+
+
+def _apply(connection, schema: str, migration: LocalMigration) -> dict:
+    """One migration and its `_prisma_migrations` row, in one transaction."""
+    import psycopg
+
+    table = _migrations_table(schema)
+    record_id = str(uuid.uuid4())
+    started = time.monotonic()
+    try:
+        with connection.transaction():
+            connection.execute(
+                f"INSERT INTO {table} (id, checksum, migration_name, started_at)"
+                " VALUES (%s, %s, %s, clock_timestamp())",
+                (record_id, migration.checksum, migration.name),
+            )
+            # No parameters: psycopg sends the script as one simple query,
+            # so it may hold many statements (and literal % signs).
+            connection.execute(migration.script.encode("utf-8"))
+            connection.execute(
+                f"UPDATE {table} SET finished_at = clock_timestamp(), applied_steps_count = 1"
+                " WHERE id = %s",
+                (record_id,),
+            )
+    except psycopg.OperationalError as error:
+        if connection.broken:
+            raise Unreachable(
+                f"lost the connection during migration {migration.name}: {error}"
+            ) from None
+        _record_failure(connection, table, migration, error)
+        raise _migration_failure(migration, error) from None
+    except psycopg.Error as error:
+        _record_failure(connection, table, migration, error)
+        raise _migration_failure(migration, error) from None
+    return {
+        "name": migration.name,
+        "checksum": migration.checksum,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _error_text(error) -> str:
+    text = str(error).strip() or type(error).__name__
+    sqlstate = getattr(error, "sqlstate", None)
+    return f"{text} (SQLSTATE {sqlstate})" if sqlstate else text
+
+
+def _record_failure(connection, table: str, migration: LocalMigration, error) -> None:
+    """Prisma's record of a failed migration: finished_at NULL, logs set."""
+    connection.execute(
+        f"INSERT INTO {table} (id, checksum, migration_name, logs, started_at,"
+        " applied_steps_count) VALUES (%s, %s, %s, %s, clock_timestamp(), 0)",
+        (str(uuid.uuid4()), migration.checksum, migration.name, _error_text(error)),
+    )
+
+
+def _migration_failure(migration: LocalMigration, error) -> DeployFailure:
+    hint = ""
+    if getattr(error, "sqlstate", None) == "25001":
+        hint = (
+            " The migration holds a statement that cannot run inside a transaction "
+            "(e.g. CREATE INDEX CONCURRENTLY); deploy runs each migration in one."
+        )
+    return DeployFailure(
+        "migration_failed",
+        f"migration {migration.name} failed and was rolled back: {_error_text(error)}.{hint} "
+        f"It is recorded as failed; after fixing it, run `prisma-isolate deploy --resolve "
+        f"{migration.name} --rolled-back`, then deploy again.",
+        migration=migration.name,
+    )
+
+
+def _resolve(connection, schema, local, records, name: str, action: str) -> dict:
+    """`prisma migrate resolve`, for a failed migration only."""
+    table = _migrations_table(schema)
+    failed = [r for r in records if r.migration_name == name and r.failed]
+    if not failed:
+        state = (
+            "applied"
+            if any(r.migration_name == name and r.applied for r in records)
+            else ("not recorded")
+        )
+        raise DeployFailure(
+            "usage",
+            f"P3011/P3012: migration {name} cannot be resolved: it is not in a failed state "
+            f"({state})",
+            EXIT_USAGE,
+        )
+    ids = [r.id for r in failed]
+    with connection.transaction():
+        connection.execute(
+            f"UPDATE {table} SET rolled_back_at = clock_timestamp() WHERE id = ANY(%s)", (ids,)
+        )
+        if action == "applied":
+            migration = next((m for m in local if m.name == name), None)
+            if migration is None:
+                raise DeployFailure(
+                    "usage", f"P3017: migration {name} is not in the migrations folder", EXIT_USAGE
+                )
+            connection.execute(
+                f"INSERT INTO {table} (id, checksum, migration_name, started_at, finished_at,"
+                " applied_steps_count) VALUES (%s, %s, %s, clock_timestamp(), clock_timestamp(), 0)",
+                (str(uuid.uuid4()), migration.checksum, name),
+            )
+    return {"migration": name, "as": action}
+
+
+# --- seeding ------------------------------------------------------------------
+
+
+def seed_schema(schema: str) -> str:
+    return schema + SEED_SCHEMA_SUFFIX
+
+
+def _seed(connection, schema: str, path: Path) -> dict:
+    """Run the seed once per content checksum, in one transaction with its record."""
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    seeds = f"{quote_identifier(seed_schema(schema))}.{quote_identifier('seeds')}"
+    done = (
+        connection.execute(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = 'seeds'",
+            (seed_schema(schema),),
+        ).fetchone()
+        and connection.execute(
+            f"SELECT applied_at FROM {seeds} WHERE checksum = %s", (digest,)
+        ).fetchone()
+    )
+    if done:
+        return {"file": str(path), "checksum": digest, "status": "already applied"}
+    started = time.monotonic()
+    with connection.transaction():
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(seed_schema(schema))}")
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {seeds} (checksum VARCHAR(64) PRIMARY KEY,"
+            " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        if path.suffix == ".py":
+            _run_python_seed(path, connection)
+        else:
+            connection.execute(content)
+        connection.execute(
+            f"INSERT INTO {seeds} (checksum, name) VALUES (%s, %s)", (digest, path.name)
+        )
+    return {
+        "file": str(path),
+        "checksum": digest,
+        "status": "applied",
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _run_python_seed(path: Path, connection) -> None:
+    """A Python seed is a file defining `seed(connection)`; it runs inside the
+    seed's transaction, with the search path on the isolated schema."""
+    spec = importlib.util.spec_from_file_location(f"prisma_isolate_seed_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise DeployFailure("usage", f"{path}: cannot load the seed module", EXIT_USAGE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "seed", None)):
+        raise DeployFailure(
+            "usage", f"{path}: a Python seed must define seed(connection)", EXIT_USAGE
+        )
+    module.seed(connection)
+
+
+# --- the whole deploy ---------------------------------------------------------
+
+
+def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> DeployReport:
+    """Deploy; the report says what happened.  Raises nothing but what the
+    caller must map to an exit status: the failure is in `report.error`."""
+    import psycopg
+
+    report = DeployReport(
+        database=mask_password(url),
+        schema=options.schema,
+        environment="production" if options.production else "development",
+    )
+    started = time.monotonic()
+    try:
+        local = local_migrations(options.migrations_dir)
+        connection = _connect(url, options.schema, options.connect_timeout, log)
+        try:
+            report.lock_wait_seconds = round(_acquire_lock(connection, options.lock_timeout), 3)
+            try:
+                _ensure_schema(connection, options.schema, report.notes)
+                _ensure_migrations_table(connection, options.schema)
+                records = _records(connection, options.schema)
+                if options.resolve is not None:
+                    report.resolved = _resolve(
+                        connection, options.schema, local, records, *options.resolve
+                    )
+                    return report
+                _check_history(local, records, report.notes)
+                applied = {r.migration_name for r in records if r.applied}
+                for migration in local:
+                    if migration.name in applied:
+                        report.already_applied.append(migration.name)
+                        continue
+                    if log:
+                        log(f"applying migration {migration.name}")
+                    report.applied.append(_apply(connection, options.schema, migration))
+                if options.seed is not None:
+                    report.seed = _seed_step(connection, options, log)
+            finally:
+                _release_lock(connection)
+        finally:
+            connection.close()
+        if expected is not None:
+            from .verify_runtime import verify
+
+            report.verification = verify(url, expected, options.connect_timeout, log)
+            if not report.verification["healthy"]:
+                problems = [f for f in report.verification["findings"] if f["severity"] == "error"]
+                raise DeployFailure(
+                    "unhealthy",
+                    f"verification found {len(problems)} problem(s) after the deploy: "
+                    + "; ".join(
+                        f"{f['check']} {f['object']}: {f['message']}" for f in problems[:5]
+                    ),
+                )
+    except DeployFailure as failure:
+        report.error = {"kind": failure.kind, "message": failure.message, **failure.details}
+        report.error["exit_code"] = failure.exit_code
+    except Unreachable as error:
+        report.error = {"kind": "unreachable", "message": str(error), "exit_code": EXIT_UNREACHABLE}
+    except psycopg.Error as error:
+        # e.g. permission denied on the migrations table: not drift, the role cannot deploy
+        report.error = {
+            "kind": "database",
+            "message": mask_password(_error_text(error)),
+            "exit_code": EXIT_UNREACHABLE,
+        }
+    finally:
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _seed_step(connection, options: DeployOptions, log) -> dict:
+    import psycopg
+
+    if options.skip_seed:
+        return {"file": str(options.seed), "status": "skipped (SKIP_SEED=1)"}
+    try:
+        return _seed(connection, options.schema, options.seed)
+    except (psycopg.Error, Exception) as error:  # a seed is user code: any failure
+        if isinstance(error, DeployFailure) and error.kind == "usage":
+            raise
+        message = f"seed {options.seed} failed and was rolled back: {_error_text(error)}"
+        if options.production:
+            # Production: the schema is deployed; a seed must not keep the service down.
+            if log:
+                log(f"warning: {message}")
+            return {"file": str(options.seed), "status": "failed", "error": message}
+        raise DeployFailure("seed_failed", message) from None
+
+
+def environment_is_production(explicit: str | None) -> bool:
+    value = explicit or os.environ.get("PRISMA_ISOLATE_ENV") or os.environ.get("NODE_ENV") or ""
+    return value.lower() == "production"
