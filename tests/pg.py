@@ -63,6 +63,29 @@ class Server:
         ]
         return "\n".join(lines)
 
+    def dump_schema_table(self, url: str, table: str) -> str:
+        """pg_dump of one table's definition (`schema.table`)."""
+        result = subprocess.run(
+            [
+                self.tool("pg_dump"),
+                "--no-owner",
+                "--no-privileges",
+                "--schema-only",
+                "--table",
+                table,
+                "--dbname",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return "\n".join(
+            line
+            for line in result.stdout.splitlines()
+            if not line.startswith(("-- Dumped", "\\restrict", "\\unrestrict"))
+        )
+
 
 def start_server(workdir: Path) -> tuple[Server, object | None]:
     url = os.environ.get("TEST_DATABASE_URL")

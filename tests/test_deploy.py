@@ -1,0 +1,496 @@
+"""`prisma-isolate deploy` on a real PostgreSQL, judged by Prisma's own
+migration engine (the Node harness) where Prisma has an opinion."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from conftest import ROOT
+from prisma_harness import without_datasource_urls
+
+from generator.deploy import ADVISORY_LOCK_KEY, checksum, checksum_matches
+from generator.generate import generate
+from generator.isolate import isolate
+from generator.options import RewriteOptions
+from generator.parser import parse_path
+from generator.urls import with_parameter
+
+SCHEMA = "anythingllm"
+PASSWORD = "pa55-Word-never-printed"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """generate's output for the bundled schema: schema.prisma + migrations/."""
+    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
+    for relative, text in generate(outcome, None, SCHEMA, "0_init", None).files.items():
+        path = tmp_path / "out" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path / "out" / "schema.prisma"
+
+
+@pytest.fixture
+def url(database) -> str:
+    """The application's URL as Prisma wants it, with a password (the embedded
+    server trusts local logins, so any password connects)."""
+    parts = urlsplit(database)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    with_password = parts._replace(netloc=f"postgres:{PASSWORD}@{host}").geturl()
+    return with_parameter(with_password, "schema", SCHEMA)
+
+
+def run_deploy(schema_path: Path, url: str, *args: str, env: dict | None = None, timeout=120):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "deploy", str(schema_path), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "DATABASE_URL": url, **(env or {})},
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    return result
+
+
+def report_of(result) -> dict:
+    return json.loads(result.stdout)
+
+
+def rows(url: str, sql: str, params=()) -> list[tuple]:
+    with psycopg.connect(_libpq(url), autocommit=True) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def _libpq(url: str) -> str:
+    from generator.urls import without_parameter
+
+    return without_parameter(url, "schema")
+
+
+def history(url: str) -> list[tuple]:
+    return rows(
+        url,
+        f"SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, logs IS NULL,"
+        f' applied_steps_count FROM "{SCHEMA}"."_prisma_migrations" ORDER BY started_at',
+    )
+
+
+def add_migration(project: Path, name: str, sql: str) -> Path:
+    folder = project.parent / "migrations" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "migration.sql").write_text(sql)
+    return folder / "migration.sql"
+
+
+def prisma_files(project: Path) -> list[tuple[str, str]]:
+    return [("schema.prisma", without_datasource_urls(project.read_text()))]
+
+
+# --- a fresh database, judged by Prisma ----------------------------------------------
+
+
+def test_fresh_database_deploys_healthy_and_prisma_agrees(prisma, project, url):
+    result = run_deploy(project, url, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = report_of(result)
+    assert report["ok"] and report["verification"]["healthy"]
+    assert [m["name"] for m in report["migrations"]["applied"]] == ["0_init"]
+    assert history(url) == [("0_init", True, False, True, 1)]
+    # Prisma's own `migrate deploy` sees it applied: nothing to do, no drift.
+    migrations = project.parent / "migrations"
+    assert prisma.apply_migrations(prisma_files(project), _libpq(url), SCHEMA, migrations) == []
+    assert "empty migration" in prisma.diff_database(prisma_files(project), _libpq(url), SCHEMA)
+    status = prisma.diagnose_migration_history(
+        prisma_files(project), _libpq(url), SCHEMA, migrations
+    )
+    assert status["failedMigrationNames"] == [] and status["editedMigrationNames"] == []
+    assert status["history"] is None  # Prisma: the folder and the table agree
+    # A second deploy is a no-op.
+    again = report_of(run_deploy(project, url, "--json"))
+    assert again["migrations"] == {"applied": [], "already_applied": ["0_init"]}
+
+
+def test_records_what_prisma_records(prisma, pg_server, project, url):
+    """Same table definition (pg_dump), same checksum and columns as a row
+    written by Prisma's engine applying the same folder."""
+    assert run_deploy(project, url).returncode == 0
+    theirs_name = pg_server.create_database()
+    theirs = pg_server.url(theirs_name)
+    try:
+        prisma.apply_migrations(
+            prisma_files(project), theirs, SCHEMA, project.parent / "migrations"
+        )
+        table = f"{SCHEMA}._prisma_migrations"
+        ours_dump = pg_server.dump_schema_table(_libpq(url), table)
+        theirs_dump = pg_server.dump_schema_table(theirs, table)
+        assert ours_dump == theirs_dump
+        query = (
+            f"SELECT migration_name, checksum, logs, rolled_back_at, applied_steps_count,"
+            f' finished_at >= started_at FROM "{SCHEMA}"."_prisma_migrations"'
+        )
+        assert rows(url, query) == rows(theirs, query)
+    finally:
+        pg_server.drop_database(theirs_name)
+    script = (project.parent / "migrations" / "0_init" / "migration.sql").read_text()
+    assert rows(url, f'SELECT checksum FROM "{SCHEMA}"."_prisma_migrations"') == [
+        (checksum(script),)
+    ]
+
+
+def test_checksum_comparison_is_prismas():
+    script = "CREATE TABLE a (id int);\nSELECT 1;\n"
+    assert checksum_matches(script, checksum(script))
+    assert checksum_matches(script.replace("\n", "\r\n"), checksum(script))  # git autocrlf
+    import hashlib
+
+    unpadded = "".join(f"{b:x}" for b in hashlib.sha256(script.encode()).digest())
+    assert checksum_matches(script, unpadded)  # prisma-engines#1887
+    assert not checksum_matches(script + " ", checksum(script))
+
+
+# --- a database shared with another service ---------------------------------------------
+
+OTHER_SERVICE = """
+CREATE TABLE public.orders (id serial PRIMARY KEY, total numeric(10,2), note text);
+INSERT INTO public.orders (total, note) VALUES (10.50, 'first'), (99.99, 'ünïcødé');
+CREATE TABLE public.workspaces (id int PRIMARY KEY, owner text);  -- same name as ours
+INSERT INTO public.workspaces VALUES (1, 'someone else');
+CREATE TABLE public._prisma_migrations (
+    id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ,
+    migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ,
+    started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0);
+INSERT INTO public._prisma_migrations VALUES
+    ('11111111-1111-1111-1111-111111111111', repeat('a', 64), now(), '0_init', NULL, NULL, now(), 1);
+"""
+
+
+def test_shared_database_leaves_the_other_service_alone(prisma, pg_server, project, url):
+    with psycopg.connect(_libpq(url), autocommit=True) as connection:
+        connection.execute(OTHER_SERVICE)
+    before = pg_server.dump_schema(_libpq(url), "public", data=True)
+    result = run_deploy(project, url, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert pg_server.dump_schema(_libpq(url), "public", data=True) == before
+    assert history(url) == [("0_init", True, False, True, 1)]
+    migrations = project.parent / "migrations"
+    assert prisma.apply_migrations(prisma_files(project), _libpq(url), SCHEMA, migrations) == []
+    assert "empty migration" in prisma.diff_database(prisma_files(project), _libpq(url), SCHEMA)
+
+
+# --- concurrency and crashes ---------------------------------------------------------------
+
+
+def test_concurrent_deploys_apply_each_migration_once(pg_server, project):
+    add_migration(project, "1_more", 'CREATE TABLE "audit" ("id" SERIAL PRIMARY KEY);\n')
+    names = []
+    try:
+        for _ in range(20):
+            name = pg_server.create_database()
+            names.append(name)
+            url = with_parameter(pg_server.url(name), "schema", SCHEMA)
+            processes = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "generator", "deploy", str(project), "--json"],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env={**os.environ, "DATABASE_URL": url},
+                )
+                for _ in range(8)
+            ]
+            outputs = [p.communicate(timeout=120) for p in processes]
+            codes = [p.returncode for p in processes]
+            assert codes == [0] * 8, outputs
+            applied = [
+                m["name"] for out, _ in outputs for m in json.loads(out)["migrations"]["applied"]
+            ]
+            assert sorted(applied) == ["0_init", "1_more"]  # each exactly once, in all
+            assert history(url) == [
+                ("0_init", True, False, True, 1),
+                ("1_more", True, False, True, 1),
+            ]
+            pg_server.drop_database(name)
+            names.pop()
+    finally:
+        for name in names:
+            pg_server.drop_database(name)
+
+
+def _advisory_lock_holders(url: str) -> int:
+    return rows(
+        url,
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+        (ADVISORY_LOCK_KEY,),
+    )[0][0]
+
+
+def test_kill_9_mid_migration_then_rerun_converges(project, url):
+    add_migration(
+        project,
+        "1_slow",
+        'CREATE TABLE "half" ("id" INTEGER);\nSELECT pg_sleep(4);\n'
+        'CREATE TABLE "other_half" ("id" INTEGER);\n',
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "deploy", str(project), "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait until the sleep is running
+        if rows(
+            url,
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%%pg_sleep(4)%%'"
+            " AND pid <> pg_backend_pid()",
+        )[0][0]:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the slow migration never started")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    # The backend notices its client is gone (client_connection_check_interval),
+    # rolls back, and its advisory lock goes with the session.
+    deadline = time.monotonic() + 10
+    while _advisory_lock_holders(url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _advisory_lock_holders(url) == 0
+    # 0_init committed before the kill; 1_slow left nothing behind.
+    assert history(url) == [("0_init", True, False, True, 1)]
+    assert rows(url, f'SELECT to_regclass(\'"{SCHEMA}"."half"\')') == [(None,)]
+    # Rerun with a quick version of the migration? No: the file must not change.
+    # The rerun applies the same migration from the start and converges.
+    result = run_deploy(project, url, "--json", timeout=90)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [m["name"] for m in report_of(result)["migrations"]["applied"]] == ["1_slow"]
+    assert history(url) == [("0_init", True, False, True, 1), ("1_slow", True, False, True, 1)]
+    assert _advisory_lock_holders(url) == 0
+
+
+def test_lock_timeout_is_a_clear_error(project, url):
+    with psycopg.connect(_libpq(url), autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+        started = time.monotonic()
+        result = run_deploy(project, url, "--lock-timeout", "1")
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2
+    assert elapsed < 8
+    assert "pg_advisory_lock 72707369" in result.stderr and "more than 1 s" in result.stderr
+    assert rows(url, "SELECT count(*) FROM pg_namespace WHERE nspname = %s", (SCHEMA,)) == [(0,)]
+
+
+# --- failures and the policy ------------------------------------------------------------------
+
+BAD = 'CREATE TABLE "partial" ("id" INTEGER);\nSELECT 1/0;\n'
+
+
+def test_failed_migration_policy_and_resolve(prisma, project, url):
+    assert run_deploy(project, url).returncode == 0
+    bad = add_migration(project, "1_bad", BAD)
+    # Development: fail.
+    result = run_deploy(project, url)
+    assert result.returncode == 1
+    assert (
+        "1_bad failed and was rolled back" in result.stderr and "division by zero" in result.stderr
+    )
+    assert rows(url, f'SELECT to_regclass(\'"{SCHEMA}"."partial"\')') == [(None,)]
+    assert history(url)[-1] == ("1_bad", False, False, False, 0)  # Prisma's failed shape
+    status = prisma.diagnose_migration_history(
+        prisma_files(project), _libpq(url), SCHEMA, project.parent / "migrations"
+    )
+    assert status["failedMigrationNames"] == ["1_bad"]  # Prisma reads our record as failed
+    # Production: the next deploy refuses (P3009) but exits 0, loudly, and verify still sees it.
+    result = run_deploy(project, url, "--env", "production", "--json")
+    assert result.returncode == 0
+    report = report_of(result)
+    assert report["error"]["kind"] == "failed_migration" and "P3009" in report["error"]["message"]
+    assert "DEPLOY FAILED" in result.stderr
+    assert ("migrations", f"{SCHEMA}._prisma_migrations.1_bad") in [
+        (f["check"], f["object"]) for f in verify_findings(project, url)
+    ]
+    # --resolve refuses a migration that is not failed, then resolves the failed one.
+    assert run_deploy(project, url, "--resolve", "0_init", "--rolled-back").returncode == 3
+    bad.write_text('CREATE TABLE "partial" ("id" INTEGER);\n')
+    assert run_deploy(project, url, "--resolve", "1_bad", "--rolled-back").returncode == 0
+    result = run_deploy(project, url, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [m["name"] for m in report_of(result)["migrations"]["applied"]] == ["1_bad"]
+    assert (
+        prisma.apply_migrations(
+            prisma_files(project), _libpq(url), SCHEMA, project.parent / "migrations"
+        )
+        == []
+    )
+
+
+def verify_findings(project: Path, url: str) -> list[dict]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "verify",
+            str(project),
+            "--json",
+            "--migrations",
+            str(project.parent / "migrations"),
+            "--database-url",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)["findings"]
+
+
+def test_resolve_applied_records_without_running(project, url):
+    assert run_deploy(project, url).returncode == 0
+    add_migration(project, "1_bad", BAD)
+    assert run_deploy(project, url).returncode == 1
+    result = run_deploy(project, url, "--resolve", "1_bad", "--applied", "--json")
+    assert result.returncode == 0 and report_of(result)["resolved"] == {
+        "migration": "1_bad",
+        "as": "applied",
+    }
+    assert history(url)[1:] == [("1_bad", False, True, False, 0), ("1_bad", True, False, True, 0)]
+
+
+def test_edited_migration_is_refused_with_both_checksums(project, url):
+    assert run_deploy(project, url).returncode == 0
+    script = project.parent / "migrations" / "0_init" / "migration.sql"
+    original = script.read_text()
+    script.write_text(original + "-- edited\n")
+    result = run_deploy(project, url, "--json")
+    assert result.returncode == 1
+    error = report_of(result)["error"]
+    assert error["kind"] == "edited_migration" and error["migration"] == "0_init"
+    assert error["recorded_checksum"] == checksum(original)
+    assert error["file_checksum"] == checksum(original + "-- edited\n")
+    assert checksum(original) in error["message"] and checksum(original + "-- edited\n") in (
+        error["message"]
+    )
+
+
+# --- seeding -----------------------------------------------------------------------------------
+
+
+def test_sql_seed_runs_once_per_content(project, url, tmp_path):
+    seed = tmp_path / "seed.sql"
+    seed.write_text(
+        "INSERT INTO system_settings (label, value, \"lastUpdatedAt\") VALUES ('seeded', '1', now());\n"
+    )
+    first = report_of(run_deploy(project, url, "--seed", str(seed), "--json"))
+    assert first["seed"]["status"] == "applied"
+    second = report_of(run_deploy(project, url, "--seed", str(seed), "--json"))
+    assert second["seed"]["status"] == "already applied"
+    assert rows(url, f'SELECT count(*) FROM "{SCHEMA}".system_settings') == [(1,)]
+    skipped = report_of(
+        run_deploy(project, url, "--seed", str(seed), "--json", env={"SKIP_SEED": "1"})
+    )
+    assert skipped["seed"]["status"].startswith("skipped")
+    seed.write_text(
+        "INSERT INTO system_settings (label, value, \"lastUpdatedAt\") VALUES ('seeded again', '2', now());\n"
+    )
+    assert (
+        report_of(run_deploy(project, url, "--seed", str(seed), "--json"))["seed"]["status"]
+        == "applied"
+    )
+    assert rows(url, f'SELECT count(*) FROM "{SCHEMA}".system_settings') == [(2,)]
+    # Recorded outside the application's schema: Prisma's `schemas` never sees it.
+    assert rows(url, "SELECT count(*) FROM anythingllm__deploy.seeds") == [(2,)]
+
+
+def test_failing_seed_production_logs_development_fails(project, url, tmp_path):
+    seed = tmp_path / "seed.py"
+    seed.write_text(
+        "def seed(connection):\n"
+        "    connection.execute(\n"
+        "        'INSERT INTO system_settings (label, value, \"lastUpdatedAt\")'\n"
+        "        \" VALUES ('x', 'y', now())\"\n"
+        "    )\n"
+        "    raise RuntimeError('the seed broke')\n"
+    )
+    production = run_deploy(project, url, "--seed", str(seed), "--env", "production", "--json")
+    assert production.returncode == 0
+    report = report_of(production)
+    assert report["ok"] and report["seed"]["status"] == "failed"
+    assert "the seed broke" in report["seed"]["error"]
+    assert rows(url, f'SELECT count(*) FROM "{SCHEMA}".system_settings') == [(0,)]  # rolled back
+    development = run_deploy(project, url, "--seed", str(seed))
+    assert development.returncode == 1 and "the seed broke" in development.stderr
+
+
+def test_python_seed(project, url, tmp_path):
+    seed = tmp_path / "seed.py"
+    seed.write_text(
+        "def seed(connection):\n"
+        "    connection.execute(\n"
+        "        'INSERT INTO system_settings (label, value, \"lastUpdatedAt\")'\n"
+        "        ' VALUES (%s, %s, now())', ('py', 'seed')\n"
+        "    )\n"
+    )
+    assert (
+        report_of(run_deploy(project, url, "--seed", str(seed), "--json"))["seed"]["status"]
+        == "applied"
+    )
+    assert rows(url, f'SELECT label, value FROM "{SCHEMA}".system_settings') == [("py", "seed")]
+
+
+# --- refusals before any SQL ---------------------------------------------------------------------
+
+INJECTIONS = ['x"; DROP TABLE y; --', "a b", "pg_catalog", "x'y", "ä", "1abc", ""]
+
+
+@pytest.mark.parametrize("name", INJECTIONS)
+def test_hostile_schema_names_are_rejected_before_any_sql(project, name):
+    # An unreachable URL: had it tried to connect, the error would say so.
+    url = f"postgresql://app:{PASSWORD}@127.0.0.1:9/app"
+    started = time.monotonic()
+    result = run_deploy(project, url, "--schema", name, "--timeout", "30")
+    assert result.returncode == 3
+    assert "schema name" in result.stderr and "connect" not in result.stderr
+    assert time.monotonic() - started < 10
+
+
+def test_url_schema_must_match(project, url):
+    result = run_deploy(project, with_parameter(url, "schema", "public"))
+    assert result.returncode == 3 and "?schema=public" in result.stderr
+
+
+def test_missing_schema_parameter_is_added_and_said(project, url):
+    from generator.urls import without_parameter
+
+    result = run_deploy(project, without_parameter(url, "schema"))
+    assert result.returncode == 0, result.stderr
+    assert "schema=anythingllm" in result.stderr and ":***@" in result.stderr
+
+
+def test_role_that_may_not_create_the_schema_is_told_the_grant(pg_server, project, database):
+    name = urlsplit(database).path.lstrip("/")
+    role = "deployer_" + name[-8:]
+    with psycopg.connect(pg_server.admin_url, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+    try:
+        parts = urlsplit(database)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        url = with_parameter(
+            parts._replace(netloc=f"{role}:{PASSWORD}@{host}").geturl(), "schema", SCHEMA
+        )
+        result = run_deploy(project, url)
+        assert result.returncode == 2
+        assert f'GRANT CREATE ON DATABASE "{name}" TO "{role}"' in result.stderr
+    finally:
+        pg_server.drop_database(name)
+        with psycopg.connect(pg_server.admin_url, autocommit=True) as connection:
+            connection.execute(f"DROP ROLE IF EXISTS {role}")
