@@ -475,6 +475,12 @@ def sql(
     show_default=True,
     help="The migration folder's name after its timestamp.",
 )
+@click.option(
+    "--healthcheck-path",
+    default="/api/ping",
+    show_default=True,
+    help="railway.toml's healthcheckPath (AnythingLLM answers /api/ping).",
+)
 @isolation_options
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if any output file would change."
@@ -485,6 +491,7 @@ def generate(
     path,
     output,
     migration_name,
+    healthcheck_path,
     schema_name,
     keep_in_public,
     force,
@@ -511,7 +518,10 @@ def generate(
         # there is nothing to parse.
         cache_key = _cache_key(path, options)
         if cache_key is not None:
-            cache_key = cache.key([("generate", folder.encode())], cache_key)
+            cache_key = cache.key(
+                [("generate", f"{folder}\0{output.as_posix()}\0{healthcheck_path}".encode())],
+                cache_key,
+            )
             if cache.outputs_up_to_date(cache_key, output):
                 if not quiet:
                     click.echo(f"{output}: up to date", err=True)
@@ -524,7 +534,16 @@ def generate(
         converted = None
         if options.provider is not None and outcome.changed_paths:
             converted = _original_provider(outcome)
-        generated = generate_files(outcome, root, options.schema, folder, converted)
+        generated = generate_files(
+            outcome,
+            root,
+            options.schema,
+            folder,
+            converted,
+            output_dir=output.as_posix(),
+            prisma_version=options.prisma_version,
+            healthcheck_path=healthcheck_path,
+        )
         if not quiet:
             for note in generated.notes:
                 click.echo(note, err=True)

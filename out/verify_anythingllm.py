@@ -96,14 +96,18 @@ def _libpq_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(pairs, safe="/:")))
 
 
-def connect(url: str, schema: str, timeout: float, log=None):
-    """A read-only connection, retried with capped exponential backoff and
-    jitter until `timeout` seconds have passed."""
+def connect(url: str, schema: str, timeout: float, log=None, read_only: bool = True):
+    """A connection (read-only unless told otherwise), retried with capped
+    exponential backoff and jitter until `timeout` seconds have passed."""
     import psycopg
 
     deadline = time.monotonic() + timeout
     attempt = 0
-    options = f"-c default_transaction_read_only=on -c search_path={schema} -c statement_timeout=5000"
+    options = (
+        f"-c default_transaction_read_only=on -c search_path={schema} -c statement_timeout=5000"
+        if read_only
+        else ""
+    )
     while True:
         remaining = deadline - time.monotonic()
         try:

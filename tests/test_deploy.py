@@ -494,3 +494,60 @@ def test_role_that_may_not_create_the_schema_is_told_the_grant(pg_server, projec
         pg_server.drop_database(name)
         with psycopg.connect(pg_server.admin_url, autocommit=True) as connection:
             connection.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+# --- what generate emits for deployment -------------------------------------------------------
+
+# Keys of Railway's config-as-code reference (docs.railway.com/config-as-code/reference).
+RAILWAY_DEPLOY_KEYS = {
+    "startCommand",
+    "preDeployCommand",
+    "healthcheckPath",
+    "healthcheckTimeout",
+    "restartPolicyType",
+    "restartPolicyMaxRetries",
+    "numReplicas",
+    "cronSchedule",
+    "sleepApplication",
+    "overlapSeconds",
+    "drainingSeconds",
+    "region",
+    "multiRegionConfig",
+    "requiredMountPath",
+    "runtime",
+}
+
+
+def test_railway_toml_uses_only_documented_keys_and_runs_deploy():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "out" / "railway.toml").read_text())
+    assert set(config) == {"deploy"}
+    deploy = config["deploy"]
+    assert set(deploy) <= RAILWAY_DEPLOY_KEYS and "env" not in deploy
+    (command,) = deploy["preDeployCommand"]
+    assert command.startswith("prisma-isolate deploy out/schema.prisma ")
+    assert "--env production" in command
+    assert deploy["restartPolicyType"] == "ON_FAILURE"
+    assert deploy["healthcheckTimeout"] == 300 and deploy["restartPolicyMaxRetries"] > 0
+
+
+def test_prisma_config_ts_only_for_a_prisma_7_target():
+    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
+    from generator.versions import parse_version_option
+
+    six = generate(
+        outcome, None, SCHEMA, "0_init", None, prisma_version=parse_version_option("6.19.0")
+    )
+    assert "prisma.config.ts" not in six.files
+    seven = isolate(
+        parse_path(ROOT / "schema.prisma"),
+        RewriteOptions(provider="postgresql", prisma_version=parse_version_option("7.1.0")),
+    )
+    files = generate(
+        seven, None, SCHEMA, "0_init", None, prisma_version=parse_version_option("7.1.0")
+    ).files
+    config = files["prisma.config.ts"]
+    assert 'url: env("DATABASE_URL")' in config
+    assert 'schema: "schema.prisma"' in config and 'path: "migrations"' in config
+    assert "url" not in files["schema.prisma"].split("datasource", 1)[1].split("}", 1)[0]

@@ -13,13 +13,15 @@ from generator.cli import main
 MAIN_JOB = ["generate", str(ROOT / "schema.prisma"), "--provider", "postgresql", "-q"]
 
 
-def test_out_matches_schema_prisma(tmp_path):
-    result = CliRunner().invoke(
-        main, [*MAIN_JOB, "-o", str(tmp_path)], env={"SOURCE_DATE_EPOCH": None}
-    )
+def test_out_matches_schema_prisma(tmp_path, monkeypatch):
+    # `-o out` from a scratch folder: railway.toml names the output folder as given.
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*MAIN_JOB, "-o", "out"], env={"SOURCE_DATE_EPOCH": None})
     assert result.exit_code == 0, result.output
     generated = {
-        p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()
+        p.relative_to(tmp_path / "out"): p.read_bytes()
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
     }
     committed = {
         p.relative_to(ROOT / "out"): p.read_bytes()
