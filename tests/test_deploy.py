@@ -551,3 +551,12 @@ def test_prisma_config_ts_only_for_a_prisma_7_target():
     assert 'url: env("DATABASE_URL")' in config
     assert 'schema: "schema.prisma"' in config and 'path: "migrations"' in config
     assert "url" not in files["schema.prisma"].split("datasource", 1)[1].split("}", 1)[0]
+
+
+def test_statement_that_cannot_run_in_a_transaction_is_explained(project, url):
+    assert run_deploy(project, url).returncode == 0
+    add_migration(project, "1_concurrently", 'CREATE INDEX CONCURRENTLY "i" ON "users" ("role");\n')
+    result = run_deploy(project, url)
+    assert result.returncode == 1
+    assert "cannot run inside a transaction" in result.stderr
+    assert history(url)[-1] == ("1_concurrently", False, False, False, 0)
