@@ -873,3 +873,97 @@ def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
         err=True,
     )
     sys.exit(0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=str))
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="Default: $DATABASE_URL (the password is never printed).",
+)
+@click.option(
+    "--from", "source", default="public", show_default=True, help="Where the tables are now."
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan (the SQL); change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the migration lock and for each table's lock.",
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Connection retry window."
+)
+@isolation_options
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks for internal errors.")
+def relocate(
+    path,
+    database_url,
+    source,
+    dry_run,
+    as_json,
+    lock_timeout,
+    timeout,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    quiet,
+    verbose,
+):
+    """Move an application deployed into public (or --from) into its own schema,
+    with its data, in one transaction.  Exit 0 moved (or nothing to do), 1
+    refused, 2 unreachable/locked/permission, 3 usage."""
+    import json
+
+    from .identifiers import schema_name_problem
+    from .urls import without_parameter
+    from .verify_runtime import EXIT_USAGE
+
+    for name in (schema_name, source):
+        problem = schema_name_problem(name)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_USAGE)
+    if source == schema_name:
+        click.echo("error: --from names the target schema itself", err=True)
+        sys.exit(EXIT_USAGE)
+    if not database_url:
+        click.echo("error: give --database-url or set DATABASE_URL", err=True)
+        sys.exit(EXIT_USAGE)
+    options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
+    expected = _run_guarded(verbose, lambda: _expected_catalog(path, options, []), EXIT_USAGE)
+    from .relocate import relocate as run_relocation
+
+    log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    report = run_relocation(
+        without_parameter(database_url, "search_path"),
+        expected,
+        source,
+        schema_name,
+        dry_run,
+        lock_timeout,
+        timeout,
+        log,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+    elif report.error is None and not quiet:
+        if report.status == "planned":
+            click.echo(";\n".join(report.plan) + ";")
+        elif report.status == "already relocated":
+            click.echo(f"nothing to do: the application is already in {schema_name}")
+        else:
+            total = sum(t["rows"] for t in report.tables.values())
+            click.echo(
+                f"relocated {len(report.tables)} tables ({total} rows, counts and checksums "
+                f"equal) from {source} to {schema_name} in {report.seconds:.2f}s"
+            )
+    if report.error is not None:
+        click.echo(f"error: {report.error['message']}", err=True)
+        sys.exit(report.error["exit_code"])

@@ -92,14 +92,25 @@ function liveFactory(url, schemaName) {
     { connectionString: url, options: `-c search_path=${schemaName}` },
     { schema: schemaName },
   );
+  // Every adapter opened is disposed after the operation: Prisma's engine takes
+  // its advisory lock on a pooled connection, and an idle pool would keep that
+  // session (and the lock) alive for pg's idle timeout.
+  const opened = [];
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
     async connect() {
-      return patchQueryable(await factory.connect());
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return patchQueryable(adapter);
     },
     async connectToShadowDb() {
-      return patchQueryable(await factory.connectToShadowDb());
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return patchQueryable(adapter);
+    },
+    async close() {
+      await Promise.all(opened.splice(0).map((adapter) => adapter.dispose?.()));
     },
   };
 }
@@ -183,6 +194,7 @@ async function withEngine(files, factory, body) {
     throw new Error(errorText(err) + (details ? " [" + details + "]" : ""));
   } finally {
     engine?.free?.();
+    await factory.close?.();
   }
 }
 

@@ -1,0 +1,271 @@
+"""`prisma-isolate relocate`: move an application already deployed into
+`public` (no isolation) into its own schema, with its data.
+
+Changing `@@schema` in Prisma drops and recreates the tables; this is a real
+move instead.  `ALTER TABLE … SET SCHEMA` carries indexes, constraints and
+owned sequences with each table; enum types move with `ALTER TYPE … SET
+SCHEMA`; `_prisma_migrations` moves too, so Prisma's history follows.
+
+Which objects move is decided by the schema (tables and join tables after
+@@map, enums), never by a list: another service's table of the same name in
+`public` is only touched if the schema defines it.
+
+Everything is one transaction, under Prisma Migrate's advisory lock and a
+lock_timeout.  Per-table row counts and content checksums are taken before
+and after; on any difference the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .deploy import ADVISORY_LOCK_KEY, DeployFailure, _acquire_lock, _connect, _release_lock
+from .identifiers import quote_identifier as q
+from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE
+
+
+@dataclass
+class Plan:
+    source: str
+    target: str
+    tables: list[str]  # to move, in the schema's order
+    enums: list[str]
+    migrations_table: bool  # whether _prisma_migrations moves too
+    statements: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RelocateReport:
+    database: str
+    source: str
+    target: str
+    dry_run: bool
+    status: str = ""  # "relocated", "already relocated", "planned"
+    plan: list[str] = field(default_factory=list)
+    tables: dict = field(default_factory=dict)  # name -> {"rows", "checksum"}
+    error: dict | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "version": 1,
+            "database": self.database,
+            "from": self.source,
+            "to": self.target,
+            "dry_run": self.dry_run,
+            "ok": self.error is None,
+            "status": self.status,
+            "plan": self.plan,
+            "tables": self.tables,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _relations(connection, schema: str) -> set[str]:
+    rows = connection.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+        (schema,),
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _types(connection, schema: str) -> set[str]:
+    rows = connection.execute(
+        "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+        " WHERE n.nspname = %s AND t.typtype = 'e'",
+        (schema,),
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def plan_relocation(connection, expected: dict, source: str, target: str) -> Plan | None:
+    """What moves, or None when everything is already in `target`.  Raises
+    DeployFailure (nothing changed) for a collision or a missing object."""
+    tables = [n for n, t in expected["tables"].items() if t["schema"] == target]
+    enums = [n for n, e in expected["enums"].items() if e["schema"] == target]
+    in_source, in_target = _relations(connection, source), _relations(connection, target)
+    types_source, types_target = _types(connection, source), _types(connection, target)
+    moved = [t for t in tables if t in in_target and t not in in_source]
+    if len(moved) == len(tables) and all(e in types_target for e in enums):
+        return None
+    collisions = [t for t in tables if t in in_target] + [e for e in enums if e in types_target]
+    if "_prisma_migrations" in in_source and "_prisma_migrations" in in_target:
+        collisions.append("_prisma_migrations")
+    if collisions:
+        raise DeployFailure(
+            "collision",
+            f"{target} already holds {', '.join(sorted(collisions))}; nothing was moved. "
+            f"Drop or rename them in {target} first if they are leftovers.",
+            EXIT_DRIFT,
+            objects=sorted(collisions),
+        )
+    missing = [t for t in tables if t not in in_source] + [
+        e for e in enums if e not in types_source
+    ]
+    if missing:
+        raise DeployFailure(
+            "missing",
+            f"{source} lacks {', '.join(sorted(missing))}, which the schema defines; nothing was "
+            "moved. Is this the database (and the schema version) the application uses?",
+            EXIT_DRIFT,
+            objects=sorted(missing),
+        )
+    plan = Plan(source, target, tables, enums, "_prisma_migrations" in in_source)
+    plan.statements.append(f"CREATE SCHEMA IF NOT EXISTS {q(target)}")
+    for name in enums:
+        plan.statements.append(f"ALTER TYPE {q(source)}.{q(name)} SET SCHEMA {q(target)}")
+    for name in tables + (["_prisma_migrations"] if plan.migrations_table else []):
+        plan.statements.append(f"ALTER TABLE {q(source)}.{q(name)} SET SCHEMA {q(target)}")
+    return plan
+
+
+def _check_privileges(connection, plan: Plan) -> None:
+    """ALTER … SET SCHEMA needs ownership of each object and CREATE on the target."""
+    names = plan.tables + (["_prisma_migrations"] if plan.migrations_table else [])
+    not_owned = connection.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relname = ANY(%s) AND NOT pg_has_role(c.relowner, 'USAGE')"
+        " UNION ALL"
+        " SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+        " WHERE n.nspname = %s AND t.typname = ANY(%s) AND NOT pg_has_role(t.typowner, 'USAGE')",
+        (plan.source, names, plan.source, plan.enums),
+    ).fetchall()
+    role, database = connection.execute("SELECT current_user, current_database()").fetchone()
+    problems = []
+    if not_owned:
+        problems.append(
+            f"role {role} does not own {', '.join(sorted(n for (n,) in not_owned))} "
+            "(moving a table or type needs its owner: run relocate as the role that deployed "
+            "the application)"
+        )
+    target_exists = connection.execute(
+        "SELECT has_schema_privilege(oid, 'CREATE') FROM pg_namespace WHERE nspname = %s",
+        (plan.target,),
+    ).fetchone()
+    if target_exists is not None and not target_exists[0]:
+        problems.append(f"GRANT CREATE ON SCHEMA {q(plan.target)} TO {q(role)}")
+    if (
+        target_exists is None
+        and not connection.execute(
+            "SELECT has_database_privilege(current_database(), 'CREATE')"
+        ).fetchone()[0]
+    ):
+        problems.append(f"GRANT CREATE ON DATABASE {q(database)} TO {q(role)}")
+    if problems:
+        raise DeployFailure(
+            "permission",
+            "insufficient privileges, nothing was moved: " + "; ".join(problems),
+            EXIT_UNREACHABLE,
+        )
+
+
+def content_checksums(connection, schema: str, tables: list[str]) -> dict[str, dict]:
+    """Per table: row count and an order-independent-of-storage content hash
+    (md5 over the rows' md5s, sorted), computed in the server."""
+    result = {}
+    for name in tables:
+        rows, digest = connection.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h), ''))"
+            f" FROM (SELECT md5(t::text) AS h FROM {q(schema)}.{q(name)} AS t) AS hashed"
+        ).fetchone()
+        result[name] = {"rows": rows, "checksum": digest}
+    return result
+
+
+def relocate(
+    url: str,
+    expected: dict,
+    source: str,
+    target: str,
+    dry_run: bool,
+    lock_timeout: float = 10.0,
+    connect_timeout: float = 30.0,
+    log=None,
+) -> RelocateReport:
+    import psycopg
+
+    from .urls import mask_password
+
+    report = RelocateReport(mask_password(url), source, target, dry_run)
+    started = time.monotonic()
+    try:
+        connection = _connect(url, target, connect_timeout, log)
+        try:
+            _acquire_lock(connection, lock_timeout)
+            try:
+                _relocate_locked(connection, expected, report, lock_timeout, log)
+            finally:
+                _release_lock(connection)
+        finally:
+            connection.close()
+    except DeployFailure as failure:
+        report.error = {
+            "kind": failure.kind,
+            "message": failure.message,
+            "exit_code": failure.exit_code,
+            **failure.details,
+        }
+    except psycopg.Error as error:
+        from .deploy import _error_text
+
+        report.error = {
+            "kind": "database",
+            "message": mask_password(_error_text(error)) + "; the transaction was rolled back",
+            "exit_code": EXIT_UNREACHABLE,
+        }
+    finally:
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _relocate_locked(connection, expected, report: RelocateReport, lock_timeout, log) -> None:
+    import psycopg
+
+    with connection.transaction():
+        plan = plan_relocation(connection, expected, report.source, report.target)
+        if plan is None:
+            report.status = "already relocated"
+            return
+        report.plan = [
+            f"SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})",
+            "BEGIN",
+            f"SET LOCAL lock_timeout = '{int(lock_timeout * 1000)}ms'",
+            *plan.statements,
+            "-- compare per-table row counts and content checksums, else ROLLBACK",
+            "COMMIT",
+        ]
+        if report.dry_run:
+            report.status = "planned"
+            return
+        _check_privileges(connection, plan)
+        connection.execute(f"SET LOCAL lock_timeout = '{int(lock_timeout * 1000)}ms'")
+        names = plan.tables + (["_prisma_migrations"] if plan.migrations_table else [])
+        try:
+            before = content_checksums(connection, plan.source, names)
+            for statement in plan.statements:
+                if log:
+                    log(statement)
+                connection.execute(statement)
+            after = content_checksums(connection, plan.target, names)
+        except psycopg.errors.LockNotAvailable:
+            raise DeployFailure(
+                "lock_timeout",
+                f"a table stayed locked by another session for more than {lock_timeout:g} s "
+                "(the application may be running); nothing was moved",
+                EXIT_UNREACHABLE,
+            ) from None
+        differences = [n for n in names if before[n] != after[n]]
+        if differences:
+            raise DeployFailure(
+                "checksum_mismatch",
+                f"row counts or checksums differ after the move for {', '.join(differences)}; "
+                "rolled back, nothing was moved",
+                EXIT_DRIFT,
+                before={n: before[n] for n in differences},
+                after={n: after[n] for n in differences},
+            )
+        report.tables = after
+        report.status = "relocated"
