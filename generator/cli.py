@@ -476,6 +476,11 @@ def sql(
     help="The migration folder's name after its timestamp.",
 )
 @click.option(
+    "--dev-sqlite",
+    is_flag=True,
+    help="Also write dev-sqlite/schema.prisma: a SQLite variant for local development.",
+)
+@click.option(
     "--healthcheck-path",
     default="/api/ping",
     show_default=True,
@@ -491,6 +496,7 @@ def generate(
     path,
     output,
     migration_name,
+    dev_sqlite,
     healthcheck_path,
     schema_name,
     keep_in_public,
@@ -519,7 +525,12 @@ def generate(
         cache_key = _cache_key(path, options)
         if cache_key is not None:
             cache_key = cache.key(
-                [("generate", f"{folder}\0{output.as_posix()}\0{healthcheck_path}".encode())],
+                [
+                    (
+                        "generate",
+                        f"{folder}\0{output.as_posix()}\0{healthcheck_path}\0{dev_sqlite}".encode(),
+                    )
+                ],
                 cache_key,
             )
             if cache.outputs_up_to_date(cache_key, output):
@@ -543,6 +554,7 @@ def generate(
             output_dir=output.as_posix(),
             prisma_version=options.prisma_version,
             healthcheck_path=healthcheck_path,
+            dev_sqlite=dev_sqlite,
         )
         if not quiet:
             for note in generated.notes:

@@ -8,6 +8,7 @@ Pure: it returns file contents by relative path; the CLI writes them.
     verify_<schema>.py                   the standalone verification script
     railway.toml                         Railway config: deploy as the pre-deploy command
     prisma.config.ts                     for a Prisma 7 target: the datasource URL
+    dev-sqlite/schema.prisma             with dev_sqlite: the SQLite variant for local work
 
 The migration folder's name is deterministic: `0_init` by default (Prisma's
 documented baselining layout), or SOURCE_DATE_EPOCH as Prisma's timestamp.
@@ -53,6 +54,7 @@ def generate(
     output_dir: str = "out",
     prisma_version=None,
     healthcheck_path: str = "/api/ping",
+    dev_sqlite: bool = False,
 ) -> Generated:
     """`outcome` is the rewrite of the input; `root` its folder for a schema
     folder (None for a single file)."""
@@ -89,6 +91,13 @@ def generate(
             files[str(relative(path))] = text
         migrations = relative(datasource_file).parent / "migrations"
         schema_file = str(relative(datasource_file).parent)  # Prisma takes the folder
+    if dev_sqlite:
+        from .dev_sqlite import sqlite_variant
+
+        variant = sqlite_variant(rewritten, outcome.outputs, datasource_url_allowed(prisma_version))
+        for path, text in variant.items():
+            name = "schema.prisma" if schema_file == "schema.prisma" else str(relative(path))
+            files[str(PurePosixPath("dev-sqlite") / name)] = text
     files[str(migrations / "migration_lock.toml")] = MIGRATION_LOCK
     files[str(migrations / migration / "migration.sql")] = schema_sql(rewritten, schema_name)
     expected = expected_for(rewritten, schema_name, [migration])

@@ -198,3 +198,40 @@ def test_parse_summary_and_error(schema, tmp_path):
 def test_version_and_help():
     assert cli("--version").returncode == 0
     assert "rewrite" in cli("--help").stdout
+
+
+def test_generate_dev_sqlite_round_trips_the_bundled_legacy_schema(tmp_path):
+    """The SQLite variant of the isolated bundled schema is the legacy schema
+    again, but for the local database file (and the generator's alignment)."""
+    import re
+
+    from click.testing import CliRunner
+    from conftest import ROOT
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            str(ROOT / "schema.prisma"),
+            "--provider",
+            "postgresql",
+            "-o",
+            str(tmp_path),
+            "--dev-sqlite",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    variant = (tmp_path / "dev-sqlite" / "schema.prisma").read_text()
+
+    def normal(text: str) -> list[str]:
+        return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+
+    legacy = (
+        (ROOT / "schema.prisma")
+        .read_text()
+        .replace('"file:../storage/anythingllm.db"', '"file:./dev.db"')
+    )
+    assert normal(variant) == normal(legacy)
