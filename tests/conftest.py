@@ -42,18 +42,24 @@ def prisma():
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
+def pg_server():
     """A real PostgreSQL: TEST_DATABASE_URL, else an embedded pgserver."""
+    # Not under pytest's basetemp: a second pytest run on the machine prunes old
+    # basetemp folders, and would pull the data directory from under this server.
+    import shutil
+    import tempfile
     import warnings
 
     from pg import start_server
 
+    workdir = Path(tempfile.mkdtemp(prefix="prisma-isolate-pg-"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
-        server, handle = start_server(tmp_path_factory.mktemp("pg"))
+        server, handle = start_server(workdir)
     yield server
     if handle is not None:
         handle.cleanup()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
