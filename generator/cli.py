@@ -672,17 +672,20 @@ def verify(
     sys.exit(verify_runtime.EXIT_HEALTHY if report["healthy"] else verify_runtime.EXIT_DRIFT)
 
 
-def _expected_catalog(path: str, options, migrations: list[str]) -> dict:
-    """What the deployed schema must hold: the DDL model of the isolated schema."""
+def _isolated_schema(path: str, options):
+    """The parse of the isolated schema."""
     from .parser import parse_sources
     from .source import SourceFile
-    from .verify import expected_for
 
     outcome, _ = _isolated(path, options, None, True)
-    rewritten = outcome.schema or parse_sources(
-        [SourceFile(p, t) for p, t in outcome.outputs.items()]
-    )
-    return expected_for(rewritten, options.schema, migrations)
+    return outcome.schema or parse_sources([SourceFile(p, t) for p, t in outcome.outputs.items()])
+
+
+def _expected_catalog(path: str, options, migrations: list[str]) -> dict:
+    """What the deployed schema must hold: the DDL model of the isolated schema."""
+    from .verify import expected_for
+
+    return expected_for(_isolated_schema(path, options), options.schema, migrations)
 
 
 def migration_names(migrations_dir: Path) -> list[str]:
@@ -976,6 +979,110 @@ def relocate(
                 f"relocated {len(report.tables)} tables ({total} rows, counts and checksums "
                 f"equal) from {source} to {schema_name} in {report.seconds:.2f}s"
             )
+    if report.error is not None:
+        click.echo(f"error: {report.error['message']}", err=True)
+        sys.exit(report.error["exit_code"])
+
+
+@main.command("import-sqlite")
+@click.argument("sqlite_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=str))
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="Default: $DATABASE_URL (the password is never printed).",
+)
+@click.option(
+    "--truncate", is_flag=True, help="Empty non-empty target tables first (same transaction)."
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Rows per batch."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the migration lock.",
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Connection retry window."
+)
+@isolation_options
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks for internal errors.")
+def import_sqlite(
+    sqlite_file,
+    path,
+    database_url,
+    truncate,
+    batch_size,
+    as_json,
+    lock_timeout,
+    timeout,
+    schema_name,
+    keep_in_public,
+    force,
+    provider,
+    prisma_version,
+    quiet,
+    verbose,
+):
+    """Copy a legacy SQLite database into the deployed, isolated schema, in
+    one transaction, with row counts and checksums compared before commit.
+    Exit 0 imported, 1 refused or different, 2 unreachable/locked, 3 usage."""
+    import json
+
+    from .identifiers import schema_name_problem
+    from .verify_runtime import EXIT_USAGE
+
+    problem = schema_name_problem(schema_name)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not database_url:
+        click.echo("error: give --database-url or set DATABASE_URL", err=True)
+        sys.exit(EXIT_USAGE)
+    # The schema describing the SQLite file is usually the legacy SQLite one.
+    options = _options_for(
+        path, schema_name, keep_in_public, force, provider or "postgresql", prisma_version
+    )
+
+    def body():
+        from .ddl import build_database
+        from .expected import expected_catalog
+
+        database = build_database(_isolated_schema(path, options), options.schema)
+        return database, expected_catalog(database, [])
+
+    ddl, expected = _run_guarded(verbose, body, EXIT_USAGE)
+    from .import_sqlite import import_sqlite as run_import
+
+    progress = not (as_json or quiet) and sys.stderr.isatty() and not os.environ.get("CI")
+    log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    report = run_import(
+        sqlite_file,
+        database_url,
+        expected,
+        ddl,
+        truncate=truncate,
+        batch_size=batch_size,
+        lock_timeout=lock_timeout,
+        connect_timeout=timeout,
+        progress=progress,
+        log=log,
+    )
+    data = report.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    elif report.error is None and not quiet:
+        for name, table in data["tables"].items():
+            click.echo(f"{name}: {table['rows']} rows, checksum {table['checksum']}")
+        click.echo(
+            f"imported {data['rows']} rows into {schema_name} in {data['seconds']}s "
+            f"({data['rows_per_second']} rows/s); counts and checksums equal"
+        )
     if report.error is not None:
         click.echo(f"error: {report.error['message']}", err=True)
         sys.exit(report.error["exit_code"])

@@ -1,0 +1,529 @@
+"""`prisma-isolate import-sqlite`: copy a legacy AnythingLLM SQLite database
+into the deployed, isolated PostgreSQL schema, losing nothing.
+
+- The SQLite file is opened read-only inside one read transaction: a
+  consistent snapshot, and a clear error when another process holds a write
+  lock on it.
+- Every SQLite table and column must be known to the schema (else data would
+  be left behind): a mismatch is refused before anything is written.
+- Rows are converted the way Prisma's PostgreSQL connector stores them
+  (DateTime from epoch milliseconds or text, Boolean from 0/1, Json text,
+  BigInt, Decimal, Bytes) and streamed with COPY in batches, tables in
+  foreign-key order.  Memory stays bounded by the batch size.
+- All of it is ONE PostgreSQL transaction: sequences are reset to
+  max(id) + 1, then per-table row counts and content checksums of the
+  converted values are compared between source and target (the target read
+  back through a server-side cursor), and only then is it committed.  Any
+  failure or difference rolls everything back: the target is unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .deploy import DeployFailure, _acquire_lock, _connect, _error_text, _release_lock
+from .identifiers import quote_identifier as q
+from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Tables SQLite or Prisma keep for themselves; never application data.
+SQLITE_INTERNAL = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4", "_prisma_migrations"}
+_EPOCH = dt.datetime(1970, 1, 1)
+_MASK = (1 << 128) - 1
+
+
+@dataclass
+class TableReport:
+    rows: int = 0
+    checksum: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class ImportReport:
+    database: str
+    source: str
+    schema: str
+    tables: dict[str, TableReport] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: dict | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        rows = sum(t.rows for t in self.tables.values())
+        return {
+            "version": 1,
+            "database": self.database,
+            "source": self.source,
+            "schema": self.schema,
+            "ok": self.error is None,
+            "rows": rows,
+            "rows_per_second": round(rows / self.seconds) if self.seconds else None,
+            "tables": {
+                name: {"rows": t.rows, "checksum": t.checksum, "seconds": round(t.seconds, 3)}
+                for name, t in self.tables.items()
+            },
+            "notes": self.notes,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --- converting values the way Prisma stores them in PostgreSQL -------------------
+
+
+def to_timestamp(value):
+    """Prisma's SQLite DateTime: integer epoch milliseconds (older engines) or
+    text such as '2024-01-02 03:04:05.678', '2024-01-02T03:04:05.678Z' or
+    '…+00:00'.  PostgreSQL gets TIMESTAMP(3) in UTC, without a zone."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _EPOCH + dt.timedelta(milliseconds=int(value))
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return _EPOCH + dt.timedelta(milliseconds=int(text))
+    parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed.replace(microsecond=parsed.microsecond // 1000 * 1000)  # TIMESTAMP(3)
+
+
+def to_boolean(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("1", "true", "t"):
+            return True
+        if lowered in ("0", "false", "f"):
+            return False
+        raise ValueError(f"not a Boolean: {value!r}")
+    if value in (0, 1):
+        return bool(value)
+    raise ValueError(f"not a Boolean: {value!r}")
+
+
+def to_json(value):
+    if value is None:
+        return None
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    json.loads(text)  # invalid JSON fails loudly here, naming the row
+    return text
+
+
+def to_int(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"not an integer: {value!r}")
+    return int(value)
+
+
+def to_decimal(value):
+    if value is None:
+        return None
+    return Decimal(str(value))  # str(): REAL 0.1 stays 0.1, not its binary expansion
+
+
+def to_float(value):
+    return None if value is None else float(value)
+
+
+def to_bytes(value):
+    if value is None:
+        return None
+    return bytes(value) if not isinstance(value, str) else value.encode("utf-8")
+
+
+def to_text(value):
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def converter_for(column_type: str):
+    """The conversion for a PostgreSQL column type as the DDL model renders it."""
+    base = column_type.upper()
+    if base.startswith("TIMESTAMP") or base == "DATE" or base.startswith("TIME"):
+        return to_timestamp
+    if base == "BOOLEAN":
+        return to_boolean
+    if base in ("JSONB", "JSON"):
+        return to_json
+    if base in ("INTEGER", "BIGINT", "SMALLINT", "SERIAL", "BIGSERIAL", "SMALLSERIAL", "INT"):
+        return to_int
+    if base.startswith(("DECIMAL", "NUMERIC")):
+        return to_decimal
+    if base in ("DOUBLE PRECISION", "REAL"):
+        return to_float
+    if base == "BYTEA":
+        return to_bytes
+    return to_text  # TEXT, VARCHAR(n), CHAR(n), UUID, enums (their labels), ...
+
+
+def canonical(value) -> str:
+    """One text per value, equal for a converted source value and the value
+    psycopg reads back from PostgreSQL."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(timespec="milliseconds")
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return format(normal, "f") if normal == normal.to_integral() else str(normal)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value).hex()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+class TableDigest:
+    """Order-independent content checksum: the sum of the rows' sha256
+    (truncated to 128 bits) modulo 2**128, so duplicates count and memory
+    stays constant."""
+
+    def __init__(self, json_columns: set[int]):
+        self.rows = 0
+        self.total = 0
+        self.json_columns = json_columns
+
+    def add(self, row) -> None:
+        parts = []
+        for index, value in enumerate(row):
+            if index in self.json_columns and isinstance(value, str):
+                value = json.loads(value)  # the source's text, as jsonb will normalise it
+            parts.append(canonical(value))
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+        self.total = (self.total + int.from_bytes(digest[:16], "big")) & _MASK
+        self.rows += 1
+
+    @property
+    def hexdigest(self) -> str:
+        return f"{self.total:032x}"
+
+
+# --- the plan: which tables and columns, in which order ----------------------------
+
+
+@dataclass
+class TablePlan:
+    name: str  # the database name, the same in SQLite and PostgreSQL
+    schema: str
+    columns: list[str]  # copied: present in SQLite and in the schema
+    converters: list
+    json_columns: set[int]
+    serial: list[str]  # autoincrement columns whose sequences are reset
+    primary_key: list[str]
+
+
+def open_sqlite(path: Path) -> sqlite3.Connection:
+    """Read-only, in one read transaction (a consistent snapshot)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise DeployFailure("usage", f"{path}: {error.strerror}", EXIT_USAGE) from None
+    if header != SQLITE_HEADER:
+        raise DeployFailure("usage", f"{path}: not a SQLite database", EXIT_USAGE)
+    connection = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5, isolation_level=None
+    )
+    try:
+        connection.execute("BEGIN")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if "locked" in str(error) or "busy" in str(error):
+            raise DeployFailure(
+                "usage",
+                f"{path}: the SQLite database is locked by another process (is the application "
+                "still running? stop it, then import)",
+                EXIT_USAGE,
+            ) from None
+        raise DeployFailure("usage", f"{path}: {error}", EXIT_USAGE) from None
+    return connection
+
+
+def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -> list[TablePlan]:
+    """Tables in foreign-key order, with their columns; refuses (nothing
+    written) when the SQLite file holds a table or column the schema lacks."""
+    sqlite_tables = {
+        name
+        for (name,) in sqlite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if name not in SQLITE_INTERNAL and not name.startswith("sqlite_")
+    }
+    unknown_tables = sorted(sqlite_tables - set(expected["tables"]))
+    problems = [f"table {t} is not in the schema" for t in unknown_tables]
+    plans = []
+    by_name = {t.name.name: t for t in ddl.tables}
+    for name in _foreign_key_order(ddl):
+        if name not in sqlite_tables:
+            continue
+        table = by_name[name]
+        sqlite_columns = [row[1] for row in sqlite.execute(f"PRAGMA table_info({q(name)})")]
+        known = {c.name: c for c in table.columns}
+        for column in sqlite_columns:
+            if column not in known:
+                problems.append(f"column {name}.{column} is not in the schema")
+        for column in table.columns:
+            if column.name not in sqlite_columns and column.not_null and column.default is None:
+                if not column.type.upper().endswith("SERIAL"):
+                    problems.append(
+                        f"column {name}.{column.name} is required by the schema but missing in "
+                        "the SQLite file"
+                    )
+        copied = [c for c in table.columns if c.name in sqlite_columns]
+        plans.append(
+            TablePlan(
+                name=name,
+                schema=table.name.schema,
+                columns=[c.name for c in copied],
+                converters=[converter_for(c.type) for c in copied],
+                json_columns={
+                    i for i, c in enumerate(copied) if c.type.upper() in ("JSONB", "JSON")
+                },
+                serial=[c.name for c in copied if c.type.upper().endswith("SERIAL")],
+                primary_key=list(table.primary_key),
+            )
+        )
+    if problems:
+        raise DeployFailure(
+            "schema_mismatch",
+            f"{source} does not match the schema, nothing was imported: " + "; ".join(problems),
+            EXIT_DRIFT,
+            problems=problems,
+        )
+    return plans
+
+
+def _foreign_key_order(ddl) -> list[str]:
+    """Parents before children (self-references aside); a cycle is refused."""
+    names = [t.name.name for t in ddl.tables]
+    parents = {
+        t.name.name: {fk.referenced_table.name for fk in t.foreign_keys} - {t.name.name}
+        for t in ddl.tables
+    }
+    ordered: list[str] = []
+    done: set[str] = set()
+    while len(ordered) < len(names):
+        ready = [n for n in names if n not in done and parents[n] <= done]
+        if not ready:
+            cycle = sorted(n for n in names if n not in done)
+            raise DeployFailure(
+                "usage",
+                "the tables' foreign keys form a cycle (" + ", ".join(cycle) + "); "
+                "import-sqlite cannot order them",
+                EXIT_USAGE,
+            )
+        ordered += ready
+        done.update(ready)
+    return ordered
+
+
+# --- the import ------------------------------------------------------------------
+
+
+def import_sqlite(
+    source: Path,
+    url: str,
+    expected: dict,
+    ddl,
+    truncate: bool = False,
+    batch_size: int = 5000,
+    lock_timeout: float = 10.0,
+    connect_timeout: float = 30.0,
+    progress: bool = False,
+    log=None,
+) -> ImportReport:
+    import psycopg
+
+    from .urls import mask_password
+
+    report = ImportReport(mask_password(url), str(source), expected["schema"])
+    started = time.monotonic()
+    try:
+        sqlite = open_sqlite(source)
+        try:
+            plans = plan_import(sqlite, source, expected, ddl)
+            connection = _connect(url, expected["schema"], connect_timeout, log)
+            try:
+                _acquire_lock(connection, lock_timeout)
+                try:
+                    _check_deployed(connection, expected)
+                    with connection.transaction():
+                        _prepare_targets(connection, plans, truncate)
+                        for plan in plans:
+                            report.tables[plan.name] = _copy_table(
+                                sqlite, connection, plan, batch_size, progress
+                            )
+                        _reset_sequences(connection, plans)
+                        _compare(connection, plans, report, batch_size)
+                finally:
+                    _release_lock(connection)
+            finally:
+                connection.close()
+        finally:
+            sqlite.close()
+    except DeployFailure as failure:
+        report.error = {
+            "kind": failure.kind,
+            "message": failure.message,
+            "exit_code": failure.exit_code,
+            **failure.details,
+        }
+    except psycopg.Error as error:
+        report.error = {
+            "kind": "database",
+            "message": mask_password(_error_text(error))
+            + "; the transaction was rolled back, nothing was imported",
+            "exit_code": EXIT_DRIFT if getattr(error, "sqlstate", None) else EXIT_UNREACHABLE,
+        }
+    finally:
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _check_deployed(connection, expected: dict) -> None:
+    rows = connection.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+        (expected["schema"],),
+    ).fetchall()
+    present = {name for (name,) in rows}
+    missing = sorted(set(expected["tables"]) - present)
+    if missing:
+        raise DeployFailure(
+            "not_deployed",
+            f"the {expected['schema']} schema is not deployed (missing {', '.join(missing[:5])}"
+            f"{', …' if len(missing) > 5 else ''}): run `prisma-isolate deploy` first",
+            EXIT_USAGE,
+        )
+
+
+def _prepare_targets(connection, plans: list[TablePlan], truncate: bool) -> None:
+    nonempty = [
+        p.name
+        for p in plans
+        if connection.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {q(p.schema)}.{q(p.name)})"
+        ).fetchone()[0]
+    ]
+    if nonempty and not truncate:
+        raise DeployFailure(
+            "target_not_empty",
+            f"target tables already hold rows: {', '.join(nonempty)}; nothing was imported "
+            "(--truncate empties them first, in the same transaction)",
+            EXIT_DRIFT,
+            tables=nonempty,
+        )
+    if nonempty:
+        targets = ", ".join(f"{q(p.schema)}.{q(p.name)}" for p in plans)
+        connection.execute(f"TRUNCATE {targets} RESTART IDENTITY")
+
+
+def _copy_table(
+    sqlite, connection, plan: TablePlan, batch_size: int, progress: bool
+) -> TableReport:
+    started = time.monotonic()
+    total = sqlite.execute(f"SELECT count(*) FROM {q(plan.name)}").fetchone()[0]
+    columns = ", ".join(q(c) for c in plan.columns)
+    order = ", ".join(q(c) for c in plan.primary_key) or "rowid"
+    cursor = sqlite.execute(f"SELECT {columns} FROM {q(plan.name)} ORDER BY {order}")
+    digest = TableDigest(plan.json_columns)
+    copied = 0
+    converters = plan.converters
+    with (
+        connection.cursor() as target,
+        target.copy(f"COPY {q(plan.schema)}.{q(plan.name)} ({columns}) FROM STDIN") as copy,
+    ):
+        while True:
+            batch = cursor.fetchmany(batch_size)
+            if not batch:
+                break
+            for row in batch:
+                try:
+                    converted = tuple(
+                        convert(v) for convert, v in zip(converters, row, strict=True)
+                    )
+                except (ValueError, TypeError, UnicodeDecodeError) as error:
+                    raise DeployFailure(
+                        "bad_value",
+                        f"{plan.name} row {dict(zip(plan.columns, row, strict=True))!r:.300}: {error}; "
+                        "nothing was imported",
+                        EXIT_DRIFT,
+                    ) from None
+                copy.write_row(converted)
+                digest.add(converted)
+            copied += len(batch)
+            if progress:
+                _progress(plan.name, copied, total)
+    if progress:
+        _progress(plan.name, copied, total, done=True)
+    return TableReport(
+        rows=digest.rows, checksum=digest.hexdigest, seconds=time.monotonic() - started
+    )
+
+
+def _progress(table: str, done_rows: int, total: int, done: bool = False) -> None:
+    width = 30
+    filled = width if not total else width * done_rows // total
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r{table:<24} [{bar}] {done_rows:>10,}/{total:,}")
+    if done:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _reset_sequences(connection, plans: list[TablePlan]) -> None:
+    """Each autoincrement sequence continues at max(id) + 1."""
+    for plan in plans:
+        for column in plan.serial:
+            table = f"{q(plan.schema)}.{q(plan.name)}"
+            connection.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s),"
+                f" coalesce((SELECT max({q(column)}) FROM {table}), 0) + 1, false)",
+                (table, column),
+            )
+
+
+def _compare(connection, plans: list[TablePlan], report: ImportReport, batch_size: int) -> None:
+    """Read every table back (inside the transaction) and compare counts and
+    checksums with what was sent; any difference rolls everything back."""
+    differences = []
+    for plan in plans:
+        digest = TableDigest(set())  # jsonb comes back parsed already
+        columns = ", ".join(q(c) for c in plan.columns)
+        with connection.cursor(name=f"readback_{len(differences)}_{plan.name[:40]}") as cursor:
+            cursor.itersize = batch_size
+            cursor.execute(f"SELECT {columns} FROM {q(plan.schema)}.{q(plan.name)}")
+            for row in cursor:
+                digest.add(row)
+        sent = report.tables[plan.name]
+        if digest.rows != sent.rows or digest.hexdigest != sent.checksum:
+            differences.append(
+                f"{plan.name}: sent {sent.rows} rows ({sent.checksum}), "
+                f"found {digest.rows} ({digest.hexdigest})"
+            )
+    if differences:
+        raise DeployFailure(
+            "checksum_mismatch",
+            "source and target differ after the copy; rolled back, nothing was imported: "
+            + "; ".join(differences),
+            EXIT_DRIFT,
+        )
