@@ -172,25 +172,36 @@ def converter_for(column_type: str):
     return to_text  # TEXT, VARCHAR(n), CHAR(n), UUID, enums (their labels), ...
 
 
+def _canonical_decimal(value: Decimal) -> str:
+    normal = value.normalize()
+    return format(normal, "f") if normal == normal.to_integral() else str(normal)
+
+
+def _canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# By exact type: one dict lookup per value (this runs twice for every value imported).
+_CANONICAL = {
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    str: str,
+    float: repr,
+    Decimal: _canonical_decimal,
+    dt.datetime: lambda value: value.replace(tzinfo=None).isoformat(timespec="milliseconds"),
+    bytes: bytes.hex,
+    memoryview: lambda value: bytes(value).hex(),
+    dict: _canonical_json,
+    list: _canonical_json,
+}
+
+
 def canonical(value) -> str:
     """One text per value, equal for a converted source value and the value
     psycopg reads back from PostgreSQL."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None).isoformat(timespec="milliseconds")
-    if isinstance(value, Decimal):
-        normal = value.normalize()
-        return format(normal, "f") if normal == normal.to_integral() else str(normal)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (bytes, memoryview)):
-        return bytes(value).hex()
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return str(value)
+    render = _CANONICAL.get(type(value))
+    return render(value) if render is not None else str(value)
 
 
 class TableDigest:
@@ -204,12 +215,14 @@ class TableDigest:
         self.json_columns = json_columns
 
     def add(self, row) -> None:
-        parts = []
-        for index, value in enumerate(row):
-            if index in self.json_columns and isinstance(value, str):
-                value = json.loads(value)  # the source's text, as jsonb will normalise it
-            parts.append(canonical(value))
-        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+        if self.json_columns:
+            # the source's JSON text, parsed as jsonb will normalise it
+            row = [
+                json.loads(v) if i in self.json_columns and isinstance(v, str) else v
+                for i, v in enumerate(row)
+            ]
+        text = "\x1f".join([_CANONICAL.get(type(v), str)(v) for v in row])
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
         self.total = (self.total + int.from_bytes(digest[:16], "big")) & _MASK
         self.rows += 1
 
