@@ -30,6 +30,7 @@ import importlib.util
 import os
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,6 +246,42 @@ def _release_lock(connection) -> None:
         pass  # the session is gone, and its locks with it
 
 
+@contextmanager
+def locked_session(url: str, schema: str, connect_timeout: float, lock_timeout: float, log):
+    """A read-write session holding Prisma Migrate's advisory lock; yields
+    (connection, seconds waited for the lock).  The lock is released and the
+    session closed on every exit path."""
+    connection = _connect(url, schema, connect_timeout, log)
+    try:
+        waited = _acquire_lock(connection, lock_timeout)
+        try:
+            yield connection, waited
+        finally:
+            _release_lock(connection)
+    finally:
+        connection.close()
+
+
+def run_error(error: Exception, after: str = "", statement_exit: int = EXIT_UNREACHABLE) -> dict:
+    """A report's `error` for what ended a deploy, relocate or import:
+    DeployFailure, Unreachable, or a psycopg error (`statement_exit` when the
+    server answered with a SQLSTATE; `after` says what became of the work)."""
+    if isinstance(error, DeployFailure):
+        return {
+            "kind": error.kind,
+            "message": error.message,
+            "exit_code": error.exit_code,
+            **error.details,
+        }
+    if isinstance(error, Unreachable):
+        return {"kind": "unreachable", "message": str(error), "exit_code": EXIT_UNREACHABLE}
+    return {
+        "kind": "database",
+        "message": mask_password(error_text(error)) + after,
+        "exit_code": statement_exit if getattr(error, "sqlstate", None) else EXIT_UNREACHABLE,
+    }
+
+
 def _current(connection) -> tuple[str, str]:
     return connection.execute("SELECT current_user, current_database()").fetchone()
 
@@ -351,14 +388,11 @@ def _apply(connection, schema: str, migration: LocalMigration) -> dict:
                 " WHERE id = %s",
                 (record_id,),
             )
-    except psycopg.OperationalError as error:
+    except psycopg.Error as error:
         if connection.broken:
             raise Unreachable(
                 f"lost the connection during migration {migration.name}: {error}"
             ) from None
-        _record_failure(connection, table, migration, error)
-        raise _migration_failure(migration, error) from None
-    except psycopg.Error as error:
         _record_failure(connection, table, migration, error)
         raise _migration_failure(migration, error) from None
     return {
@@ -368,7 +402,7 @@ def _apply(connection, schema: str, migration: LocalMigration) -> dict:
     }
 
 
-def _error_text(error) -> str:
+def error_text(error) -> str:
     text = str(error).strip() or type(error).__name__
     sqlstate = getattr(error, "sqlstate", None)
     return f"{text} (SQLSTATE {sqlstate})" if sqlstate else text
@@ -379,7 +413,7 @@ def _record_failure(connection, table: str, migration: LocalMigration, error) ->
     connection.execute(
         f"INSERT INTO {table} (id, checksum, migration_name, logs, started_at,"
         " applied_steps_count) VALUES (%s, %s, %s, %s, clock_timestamp(), 0)",
-        (str(uuid.uuid4()), migration.checksum, migration.name, _error_text(error)),
+        (str(uuid.uuid4()), migration.checksum, migration.name, error_text(error)),
     )
 
 
@@ -392,7 +426,7 @@ def _migration_failure(migration: LocalMigration, error) -> DeployFailure:
         )
     return DeployFailure(
         "migration_failed",
-        f"migration {migration.name} failed and was rolled back: {_error_text(error)}.{hint} "
+        f"migration {migration.name} failed and was rolled back: {error_text(error)}.{hint} "
         f"It is recorded as failed; after fixing it, run `prisma-isolate deploy --resolve "
         f"{migration.name} --rolled-back`, then deploy again.",
         migration=migration.name,
@@ -511,36 +545,34 @@ def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> De
     started = time.monotonic()
     try:
         local = local_migrations(options.migrations_dir)
-        connection = _connect(url, options.schema, options.connect_timeout, log)
-        try:
-            report.lock_wait_seconds = round(_acquire_lock(connection, options.lock_timeout), 3)
-            try:
-                _ensure_schema(connection, options.schema, report.notes)
-                _ensure_migrations_table(connection, options.schema)
-                records = _records(connection, options.schema)
-                if options.resolve is not None:
-                    report.resolved = _resolve(
-                        connection, options.schema, local, records, *options.resolve
-                    )
-                    return report
-                _check_history(local, records, report.notes)
-                applied = {r.migration_name for r in records if r.applied}
-                for migration in local:
-                    if migration.name in applied:
-                        report.already_applied.append(migration.name)
-                        continue
-                    if log:
-                        log(f"applying migration {migration.name}")
-                    report.applied.append(_apply(connection, options.schema, migration))
-                if options.seed is not None:
-                    report.seed = _seed_step(connection, options, log)
-            finally:
-                _release_lock(connection)
-        finally:
-            connection.close()
+        with locked_session(
+            url, options.schema, options.connect_timeout, options.lock_timeout, log
+        ) as (connection, waited):
+            report.lock_wait_seconds = round(waited, 3)
+            _ensure_schema(connection, options.schema, report.notes)
+            _ensure_migrations_table(connection, options.schema)
+            records = _records(connection, options.schema)
+            if options.resolve is not None:
+                report.resolved = _resolve(
+                    connection, options.schema, local, records, *options.resolve
+                )
+                return report
+            _check_history(local, records, report.notes)
+            applied = {r.migration_name for r in records if r.applied}
+            for migration in local:
+                if migration.name in applied:
+                    report.already_applied.append(migration.name)
+                    continue
+                if log:
+                    log(f"applying migration {migration.name}")
+                report.applied.append(_apply(connection, options.schema, migration))
+            if options.seed is not None:
+                report.seed = _seed_step(connection, options, log)
         if expected is not None:
             from .verify_runtime import verify
 
+            # Every migration of the folder must be there: the folder just read says which.
+            expected = {**expected, "migrations": [m.name for m in local]}
             report.verification = verify(url, expected, options.connect_timeout, log)
             if not report.verification["healthy"]:
                 problems = [f for f in report.verification["findings"] if f["severity"] == "error"]
@@ -551,34 +583,23 @@ def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> De
                         f"{f['check']} {f['object']}: {f['message']}" for f in problems[:5]
                     ),
                 )
-    except DeployFailure as failure:
-        report.error = {"kind": failure.kind, "message": failure.message, **failure.details}
-        report.error["exit_code"] = failure.exit_code
-    except Unreachable as error:
-        report.error = {"kind": "unreachable", "message": str(error), "exit_code": EXIT_UNREACHABLE}
-    except psycopg.Error as error:
-        # e.g. permission denied on the migrations table: not drift, the role cannot deploy
-        report.error = {
-            "kind": "database",
-            "message": mask_password(_error_text(error)),
-            "exit_code": EXIT_UNREACHABLE,
-        }
+    except (DeployFailure, Unreachable, psycopg.Error) as error:
+        # psycopg: e.g. permission denied on the migrations table: the role cannot deploy
+        report.error = run_error(error)
     finally:
         report.seconds = time.monotonic() - started
     return report
 
 
 def _seed_step(connection, options: DeployOptions, log) -> dict:
-    import psycopg
-
     if options.skip_seed:
         return {"file": str(options.seed), "status": "skipped (SKIP_SEED=1)"}
     try:
         return _seed(connection, options.schema, options.seed)
-    except (psycopg.Error, Exception) as error:  # a seed is user code: any failure
+    except Exception as error:  # a seed is user code: any failure
         if isinstance(error, DeployFailure) and error.kind == "usage":
             raise
-        message = f"seed {options.seed} failed and was rolled back: {_error_text(error)}"
+        message = f"seed {options.seed} failed and was rolled back: {error_text(error)}"
         if options.production:
             # Production: the schema is deployed; a seed must not keep the service down.
             if log:

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .deploy import DeployFailure, _acquire_lock, _connect, _error_text, _release_lock
+from .deploy import DeployFailure, locked_session, run_error
 from .identifiers import quote_identifier as q
-from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE
+from .verify_runtime import EXIT_DRIFT, EXIT_USAGE, Unreachable
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables SQLite or Prisma keep for themselves; never application data.
@@ -374,39 +374,24 @@ def import_sqlite(
         sqlite = open_sqlite(source)
         try:
             plans = plan_import(sqlite, source, expected, ddl)
-            connection = _connect(url, expected["schema"], connect_timeout, log)
-            try:
-                _acquire_lock(connection, lock_timeout)
-                try:
-                    _check_deployed(connection, expected)
-                    with connection.transaction():
-                        _prepare_targets(connection, plans, truncate)
-                        for plan in plans:
-                            report.tables[plan.name] = _copy_table(
-                                sqlite, connection, plan, batch_size, progress
-                            )
-                        _reset_sequences(connection, plans)
-                        _compare(connection, plans, report, batch_size)
-                finally:
-                    _release_lock(connection)
-            finally:
-                connection.close()
+            session = locked_session(url, expected["schema"], connect_timeout, lock_timeout, log)
+            with session as (connection, _):
+                _check_deployed(connection, expected)
+                with connection.transaction():
+                    _prepare_targets(connection, plans, truncate)
+                    for plan in plans:
+                        report.tables[plan.name] = _copy_table(
+                            sqlite, connection, plan, batch_size, progress
+                        )
+                    _reset_sequences(connection, plans)
+                    _compare(connection, plans, report, batch_size)
         finally:
             sqlite.close()
-    except DeployFailure as failure:
-        report.error = {
-            "kind": failure.kind,
-            "message": failure.message,
-            "exit_code": failure.exit_code,
-            **failure.details,
-        }
-    except psycopg.Error as error:
-        report.error = {
-            "kind": "database",
-            "message": mask_password(_error_text(error))
-            + "; the transaction was rolled back, nothing was imported",
-            "exit_code": EXIT_DRIFT if getattr(error, "sqlstate", None) else EXIT_UNREACHABLE,
-        }
+    except (DeployFailure, Unreachable, psycopg.Error) as error:
+        # A statement the server refused (e.g. an orphaned foreign key) is the data's problem.
+        report.error = run_error(
+            error, "; the transaction was rolled back, nothing was imported", EXIT_DRIFT
+        )
     finally:
         report.seconds = time.monotonic() - started
     return report
@@ -522,7 +507,7 @@ def _compare(connection, plans: list[TablePlan], report: ImportReport, batch_siz
     for plan in plans:
         digest = TableDigest(set())  # jsonb comes back parsed already
         columns = ", ".join(q(c) for c in plan.columns)
-        with connection.cursor(name=f"readback_{len(differences)}_{plan.name[:40]}") as cursor:
+        with connection.cursor(name="readback") as cursor:  # one open at a time
             cursor.itersize = batch_size
             cursor.execute(f"SELECT {columns} FROM {q(plan.schema)}.{q(plan.name)}")
             for row in cursor:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .deploy import ADVISORY_LOCK_KEY, DeployFailure, _acquire_lock, _connect, _release_lock
+from .deploy import ADVISORY_LOCK_KEY, DeployFailure, locked_session, run_error
 from .identifiers import quote_identifier as q
-from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE
+from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
 
 
 @dataclass
@@ -192,30 +192,10 @@ def relocate(
     report = RelocateReport(mask_password(url), source, target, dry_run)
     started = time.monotonic()
     try:
-        connection = _connect(url, target, connect_timeout, log)
-        try:
-            _acquire_lock(connection, lock_timeout)
-            try:
-                _relocate_locked(connection, expected, report, lock_timeout, log)
-            finally:
-                _release_lock(connection)
-        finally:
-            connection.close()
-    except DeployFailure as failure:
-        report.error = {
-            "kind": failure.kind,
-            "message": failure.message,
-            "exit_code": failure.exit_code,
-            **failure.details,
-        }
-    except psycopg.Error as error:
-        from .deploy import _error_text
-
-        report.error = {
-            "kind": "database",
-            "message": mask_password(_error_text(error)) + "; the transaction was rolled back",
-            "exit_code": EXIT_UNREACHABLE,
-        }
+        with locked_session(url, target, connect_timeout, lock_timeout, log) as (connection, _):
+            _relocate_locked(connection, expected, report, lock_timeout, log)
+    except (DeployFailure, Unreachable, psycopg.Error) as error:
+        report.error = run_error(error, "; the transaction was rolled back")
     finally:
         report.seconds = time.monotonic() - started
     return report

@@ -352,3 +352,17 @@ def test_every_scalar_type_round_trips(database, tmp_path):
         url, f'INSERT INTO "{SCHEMA}".everything (flag) VALUES (true) RETURNING id'
     )
     assert next_id == 6
+
+
+def test_unreachable_database_is_exit_2_not_a_traceback(corpus, tmp_path):
+    sqlite_file = anythingllm_sqlite(tmp_path / "a.db", users=5)
+    result = run_cli(
+        "import-sqlite",
+        str(sqlite_file),
+        str(CORPUS / ANYTHINGLLM_2023),
+        "--timeout",
+        "1",
+        url="postgresql://app:secret@127.0.0.1:9/app",
+    )
+    assert result.returncode == 2
+    assert "cannot connect to postgresql://app:***@127.0.0.1:9/app" in result.stderr

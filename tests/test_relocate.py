@@ -281,3 +281,11 @@ def test_refused_without_privileges(pg_server, legacy):
         pg_server.drop_database(name)
         with psycopg.connect(pg_server.admin_url, autocommit=True) as connection:
             connection.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_unreachable_database_is_exit_2_not_a_traceback(tmp_path):
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(legacy_text())
+    result = relocate(schema_file, "postgresql://app:secret@127.0.0.1:9/app", "--timeout", "1")
+    assert result.returncode == 2
+    assert "cannot connect to postgresql://app:***@127.0.0.1:9/app" in result.stderr
