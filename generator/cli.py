@@ -13,6 +13,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -91,6 +92,35 @@ def isolation_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def database_url_option(command):
+    """--database-url, from $DATABASE_URL: every command that connects takes it."""
+    return click.option(
+        "--database-url",
+        envvar="DATABASE_URL",
+        help="Default: $DATABASE_URL (the password is never printed).",
+    )(command)
+
+
+def _usage_error(message: str) -> NoReturn:
+    """Exit 3, the usage status of the commands that connect (2 means unreachable there)."""
+    from .verify_runtime import EXIT_USAGE
+
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _check_connection_arguments(database_url: str | None, *schema_names: str) -> None:
+    """Before any connection: every schema name that will reach SQL, and the URL."""
+    from .identifiers import schema_name_problem
+
+    for name in schema_names:
+        problem = schema_name_problem(name)
+        if problem:
+            _usage_error(problem)
+    if not database_url:
+        _usage_error("give --database-url or set DATABASE_URL")
 
 
 def _options_for(path: str, schema_name, keep_in_public, force, provider, prisma_version):
@@ -594,11 +624,7 @@ def _original_provider(outcome) -> str | None:
 
 @main.command()
 @click.argument("path", type=click.Path(allow_dash=True, path_type=str))
-@click.option(
-    "--database-url",
-    envvar="DATABASE_URL",
-    help="Default: $DATABASE_URL (the password is never printed).",
-)
+@database_url_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--timeout",
@@ -641,9 +667,7 @@ def verify(
     verify_<schema>.py.  Exit 0 healthy, 1 drift, 2 unreachable, 3 usage."""
     from . import verify_runtime
 
-    if not database_url:
-        click.echo("error: give --database-url or set DATABASE_URL", err=True)
-        sys.exit(verify_runtime.EXIT_USAGE)
+    _check_connection_arguments(database_url)
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     def body():
@@ -695,11 +719,7 @@ def migration_names(migrations_dir: Path) -> list[str]:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=str))
-@click.option(
-    "--database-url",
-    envvar="DATABASE_URL",
-    help="Default: $DATABASE_URL (the password is never printed).",
-)
+@database_url_option
 @click.option(
     "--migrations",
     "migrations_dir",
@@ -772,22 +792,13 @@ def deploy(
     """Apply the migrations folder to the isolated schema, as `prisma migrate
     deploy` records it, under Prisma's advisory lock; seed; verify.
     Exit 0 healthy, 1 failed, 2 unreachable/locked/permission, 3 usage."""
-    from .identifiers import schema_name_problem
     from .urls import mask_password, query_parameter, without_parameter
     from .verify_runtime import EXIT_USAGE
 
-    def usage(message: str) -> None:
-        click.echo(f"error: {message}", err=True)
-        sys.exit(EXIT_USAGE)
-
     # Everything that reaches SQL is checked before a connection is opened.
-    problem = schema_name_problem(schema_name)
-    if problem:
-        usage(problem)
-    if not database_url:
-        usage("give --database-url or set DATABASE_URL")
+    _check_connection_arguments(database_url, schema_name)
     if (resolve_name is None) != (resolve_as is None):
-        usage("--resolve NAME takes --applied or --rolled-back (and they need --resolve)")
+        _usage_error("--resolve NAME takes --applied or --rolled-back (and they need --resolve)")
     from .deploy import DeployOptions, environment_is_production, run
 
     production = environment_is_production(environment)
@@ -802,7 +813,7 @@ def deploy(
             f"give the application {mask_password(with_parameter(database_url, 'schema', schema_name))}"
         )
     elif url_schema != schema_name:
-        usage(
+        _usage_error(
             f"the database URL says ?schema={url_schema} but the schema is {schema_name}: Prisma "
             f"would keep its migration history in {url_schema} (use ?schema={schema_name})"
         )
@@ -883,11 +894,7 @@ def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=str))
-@click.option(
-    "--database-url",
-    envvar="DATABASE_URL",
-    help="Default: $DATABASE_URL (the password is never printed).",
-)
+@database_url_option
 @click.option(
     "--from", "source", default="public", show_default=True, help="Where the tables are now."
 )
@@ -927,21 +934,12 @@ def relocate(
     refused, 2 unreachable/locked/permission, 3 usage."""
     import json
 
-    from .identifiers import schema_name_problem
     from .urls import without_parameter
     from .verify_runtime import EXIT_USAGE
 
-    for name in (schema_name, source):
-        problem = schema_name_problem(name)
-        if problem:
-            click.echo(f"error: {problem}", err=True)
-            sys.exit(EXIT_USAGE)
+    _check_connection_arguments(database_url, schema_name, source)
     if source == schema_name:
-        click.echo("error: --from names the target schema itself", err=True)
-        sys.exit(EXIT_USAGE)
-    if not database_url:
-        click.echo("error: give --database-url or set DATABASE_URL", err=True)
-        sys.exit(EXIT_USAGE)
+        _usage_error("--from names the target schema itself")
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
     expected = _run_guarded(verbose, lambda: _expected_catalog(path, options, []), EXIT_USAGE)
     from .relocate import relocate as run_relocation
@@ -978,11 +976,7 @@ def relocate(
 @main.command("import-sqlite")
 @click.argument("sqlite_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("path", type=click.Path(exists=True, path_type=str))
-@click.option(
-    "--database-url",
-    envvar="DATABASE_URL",
-    help="Default: $DATABASE_URL (the password is never printed).",
-)
+@database_url_option
 @click.option(
     "--truncate", is_flag=True, help="Empty non-empty target tables first (same transaction)."
 )
@@ -1025,16 +1019,9 @@ def import_sqlite(
     Exit 0 imported, 1 refused or different, 2 unreachable/locked, 3 usage."""
     import json
 
-    from .identifiers import schema_name_problem
     from .verify_runtime import EXIT_USAGE
 
-    problem = schema_name_problem(schema_name)
-    if problem:
-        click.echo(f"error: {problem}", err=True)
-        sys.exit(EXIT_USAGE)
-    if not database_url:
-        click.echo("error: give --database-url or set DATABASE_URL", err=True)
-        sys.exit(EXIT_USAGE)
+    _check_connection_arguments(database_url, schema_name)
     # The schema describing the SQLite file is usually the legacy SQLite one.
     options = _options_for(
         path, schema_name, keep_in_public, force, provider or "postgresql", prisma_version
