@@ -94,6 +94,20 @@ def isolation_options(command):
     return command
 
 
+class ConnectingCommand(click.Command):
+    """A command that connects to a database, where exit status 2 means
+    "unreachable": click's own usage errors (bad option, missing path) exit 3."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            from .verify_runtime import EXIT_USAGE
+
+            error.exit_code = EXIT_USAGE
+            raise
+
+
 def database_url_option(command):
     """--database-url, from $DATABASE_URL: every command that connects takes it."""
     return click.option(
@@ -622,7 +636,7 @@ def _original_provider(outcome) -> str | None:
     return None
 
 
-@main.command()
+@main.command(cls=ConnectingCommand)
 @click.argument("path", type=click.Path(allow_dash=True, path_type=str))
 @database_url_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -717,7 +731,7 @@ def migration_names(migrations_dir: Path) -> list[str]:
     return sorted(p.parent.name for p in migrations_dir.glob("*/migration.sql"))
 
 
-@main.command()
+@main.command(cls=ConnectingCommand)
 @click.argument("path", type=click.Path(exists=True, path_type=str))
 @database_url_option
 @click.option(
@@ -892,7 +906,7 @@ def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
     sys.exit(0)
 
 
-@main.command()
+@main.command(cls=ConnectingCommand)
 @click.argument("path", type=click.Path(exists=True, path_type=str))
 @database_url_option
 @click.option(
@@ -973,7 +987,7 @@ def relocate(
         sys.exit(report.error["exit_code"])
 
 
-@main.command("import-sqlite")
+@main.command("import-sqlite", cls=ConnectingCommand)
 @click.argument("sqlite_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("path", type=click.Path(exists=True, path_type=str))
 @database_url_option

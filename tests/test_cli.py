@@ -235,3 +235,18 @@ def test_generate_dev_sqlite_round_trips_the_bundled_legacy_schema(tmp_path):
         .replace('"file:../storage/anythingllm.db"', '"file:./dev.db"')
     )
     assert normal(variant) == normal(legacy)
+
+
+@pytest.mark.parametrize("command", ["verify", "deploy", "relocate", "import-sqlite"])
+def test_usage_errors_of_connecting_commands_exit_3(command, tmp_path):
+    """Where 2 means "unreachable", click's own usage errors must not say 2."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    missing = str(tmp_path / "missing.prisma")
+    args = [missing, missing] if command == "import-sqlite" else [missing]
+    for argv in ([command, *args], [command, "--no-such-option"]):
+        result = CliRunner().invoke(main, argv)
+        assert result.exit_code == 3, (argv, result.output)
+        assert "Traceback" not in result.output
