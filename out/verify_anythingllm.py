@@ -646,264 +646,537 @@ def main(expected: dict, argv: list[str] | None = None) -> int:
     return EXIT_HEALTHY if report["healthy"] else EXIT_DRIFT
 
 
-# The catalog the deployment must have, derived from the schema.
-EXPECTED = {
-    "schema": "anythingllm",
-    "tables": {
-        "system_settings": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "label": {"not_null": True, "default": False, "type": "text"},
-                "value": {"not_null": False, "default": False, "type": "text"},
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "system_settings_pkey", "columns": ["id"]},
-            "indexes": {
-                "system_settings_label_key": {"unique": True, "columns": ["label"]}
-            },
-            "foreign_keys": {},
-        },
-        "users": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "username": {"not_null": False, "default": False, "type": "text"},
-                "password": {"not_null": True, "default": False, "type": "text"},
-                "pfpFilename": {"not_null": False, "default": False, "type": "text"},
-                "role": {"not_null": True, "default": True, "type": "text"},
-                "suspended": {"not_null": True, "default": True, "type": "integer"},
-                "dailyMessageLimit": {
-                    "not_null": False,
-                    "default": False,
-                    "type": "integer",
-                },
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "users_pkey", "columns": ["id"]},
-            "indexes": {
-                "users_username_key": {"unique": True, "columns": ["username"]}
-            },
-            "foreign_keys": {},
-        },
-        "workspaces": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "name": {"not_null": True, "default": False, "type": "text"},
-                "slug": {"not_null": True, "default": False, "type": "text"},
-                "vectorTag": {"not_null": False, "default": False, "type": "text"},
-                "openAiTemp": {
-                    "not_null": False,
-                    "default": False,
-                    "type": "double precision",
-                },
-                "openAiHistory": {"not_null": True, "default": True, "type": "integer"},
-                "openAiPrompt": {"not_null": False, "default": False, "type": "text"},
-                "similarityThreshold": {
-                    "not_null": False,
-                    "default": True,
-                    "type": "double precision",
-                },
-                "chatProvider": {"not_null": False, "default": False, "type": "text"},
-                "chatModel": {"not_null": False, "default": False, "type": "text"},
-                "topN": {"not_null": False, "default": True, "type": "integer"},
-                "chatMode": {"not_null": False, "default": True, "type": "text"},
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "workspaces_pkey", "columns": ["id"]},
-            "indexes": {"workspaces_slug_key": {"unique": True, "columns": ["slug"]}},
-            "foreign_keys": {},
-        },
-        "workspace_users": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "user_id": {"not_null": True, "default": False, "type": "integer"},
-                "workspace_id": {"not_null": True, "default": False, "type": "integer"},
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "workspace_users_pkey", "columns": ["id"]},
-            "indexes": {
-                "workspace_users_user_id_workspace_id_key": {
-                    "unique": True,
-                    "columns": ["user_id", "workspace_id"],
-                }
-            },
-            "foreign_keys": {
-                "workspace_users_user_id_fkey": {
-                    "columns": ["user_id"],
-                    "references": ["anythingllm", "users"],
-                    "referenced_columns": ["id"],
-                    "on_delete": "CASCADE",
-                    "on_update": "CASCADE",
-                },
-                "workspace_users_workspace_id_fkey": {
-                    "columns": ["workspace_id"],
-                    "references": ["anythingllm", "workspaces"],
-                    "referenced_columns": ["id"],
-                    "on_delete": "CASCADE",
-                    "on_update": "CASCADE",
-                },
-            },
-        },
-        "workspace_documents": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "docId": {"not_null": True, "default": False, "type": "text"},
-                "filename": {"not_null": True, "default": False, "type": "text"},
-                "docpath": {"not_null": True, "default": False, "type": "text"},
-                "workspaceId": {"not_null": True, "default": False, "type": "integer"},
-                "metadata": {"not_null": False, "default": False, "type": "text"},
-                "pinned": {"not_null": False, "default": True, "type": "boolean"},
-                "watched": {"not_null": False, "default": True, "type": "boolean"},
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "workspace_documents_pkey", "columns": ["id"]},
-            "indexes": {
-                "workspace_documents_docId_key": {"unique": True, "columns": ["docId"]},
-                "workspace_documents_workspaceId_idx": {
-                    "unique": False,
-                    "columns": ["workspaceId"],
-                },
-            },
-            "foreign_keys": {
-                "workspace_documents_workspaceId_fkey": {
-                    "columns": ["workspaceId"],
-                    "references": ["anythingllm", "workspaces"],
-                    "referenced_columns": ["id"],
-                    "on_delete": "CASCADE",
-                    "on_update": "CASCADE",
-                }
-            },
-        },
-        "document_vectors": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "docId": {"not_null": True, "default": False, "type": "text"},
-                "vectorId": {"not_null": True, "default": False, "type": "text"},
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "document_vectors_pkey", "columns": ["id"]},
-            "indexes": {
-                "document_vectors_docId_idx": {"unique": False, "columns": ["docId"]},
-                "document_vectors_docId_vectorId_key": {
-                    "unique": True,
-                    "columns": ["docId", "vectorId"],
-                },
-            },
-            "foreign_keys": {},
-        },
-        "workspace_chats": {
-            "schema": "anythingllm",
-            "columns": {
-                "id": {"not_null": True, "default": True, "type": "integer"},
-                "workspaceId": {"not_null": True, "default": False, "type": "integer"},
-                "prompt": {"not_null": True, "default": False, "type": "text"},
-                "response": {"not_null": True, "default": False, "type": "text"},
-                "include": {"not_null": True, "default": True, "type": "boolean"},
-                "user_id": {"not_null": False, "default": False, "type": "integer"},
-                "thread_id": {"not_null": False, "default": False, "type": "integer"},
-                "feedbackScore": {
-                    "not_null": False,
-                    "default": False,
-                    "type": "boolean",
-                },
-                "createdAt": {
-                    "not_null": True,
-                    "default": True,
-                    "type": "timestamp(3) without time zone",
-                },
-                "lastUpdatedAt": {
-                    "not_null": True,
-                    "default": False,
-                    "type": "timestamp(3) without time zone",
-                },
-            },
-            "primary_key": {"name": "workspace_chats_pkey", "columns": ["id"]},
-            "indexes": {
-                "workspace_chats_workspaceId_createdAt_idx": {
-                    "unique": False,
-                    "columns": ["workspaceId", "createdAt"],
-                }
-            },
-            "foreign_keys": {
-                "workspace_chats_workspaceId_fkey": {
-                    "columns": ["workspaceId"],
-                    "references": ["anythingllm", "workspaces"],
-                    "referenced_columns": ["id"],
-                    "on_delete": "CASCADE",
-                    "on_update": "CASCADE",
-                },
-                "workspace_chats_user_id_fkey": {
-                    "columns": ["user_id"],
-                    "references": ["anythingllm", "users"],
-                    "referenced_columns": ["id"],
-                    "on_delete": "SET NULL",
-                    "on_update": "CASCADE",
-                },
-            },
-        },
+# The catalog the deployment must have, derived from the schema (JSON: one
+# string literal, so that formatting the script costs nothing per table).
+EXPECTED = json.loads(r"""
+{
+ "schema": "anythingllm",
+ "tables": {
+  "system_settings": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
     },
-    "enums": {},
-    "migrations": ["0_init"],
+    "label": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "value": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "system_settings_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "system_settings_label_key": {
+     "unique": true,
+     "columns": [
+      "label"
+     ]
+    }
+   },
+   "foreign_keys": {}
+  },
+  "users": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "username": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "password": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "pfpFilename": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "role": {
+     "not_null": true,
+     "default": true,
+     "type": "text"
+    },
+    "suspended": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "dailyMessageLimit": {
+     "not_null": false,
+     "default": false,
+     "type": "integer"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "users_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "users_username_key": {
+     "unique": true,
+     "columns": [
+      "username"
+     ]
+    }
+   },
+   "foreign_keys": {}
+  },
+  "workspaces": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "name": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "slug": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "vectorTag": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "openAiTemp": {
+     "not_null": false,
+     "default": false,
+     "type": "double precision"
+    },
+    "openAiHistory": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "openAiPrompt": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "similarityThreshold": {
+     "not_null": false,
+     "default": true,
+     "type": "double precision"
+    },
+    "chatProvider": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "chatModel": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "topN": {
+     "not_null": false,
+     "default": true,
+     "type": "integer"
+    },
+    "chatMode": {
+     "not_null": false,
+     "default": true,
+     "type": "text"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "workspaces_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "workspaces_slug_key": {
+     "unique": true,
+     "columns": [
+      "slug"
+     ]
+    }
+   },
+   "foreign_keys": {}
+  },
+  "workspace_users": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "user_id": {
+     "not_null": true,
+     "default": false,
+     "type": "integer"
+    },
+    "workspace_id": {
+     "not_null": true,
+     "default": false,
+     "type": "integer"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "workspace_users_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "workspace_users_user_id_workspace_id_key": {
+     "unique": true,
+     "columns": [
+      "user_id",
+      "workspace_id"
+     ]
+    }
+   },
+   "foreign_keys": {
+    "workspace_users_user_id_fkey": {
+     "columns": [
+      "user_id"
+     ],
+     "references": [
+      "anythingllm",
+      "users"
+     ],
+     "referenced_columns": [
+      "id"
+     ],
+     "on_delete": "CASCADE",
+     "on_update": "CASCADE"
+    },
+    "workspace_users_workspace_id_fkey": {
+     "columns": [
+      "workspace_id"
+     ],
+     "references": [
+      "anythingllm",
+      "workspaces"
+     ],
+     "referenced_columns": [
+      "id"
+     ],
+     "on_delete": "CASCADE",
+     "on_update": "CASCADE"
+    }
+   }
+  },
+  "workspace_documents": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "docId": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "filename": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "docpath": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "workspaceId": {
+     "not_null": true,
+     "default": false,
+     "type": "integer"
+    },
+    "metadata": {
+     "not_null": false,
+     "default": false,
+     "type": "text"
+    },
+    "pinned": {
+     "not_null": false,
+     "default": true,
+     "type": "boolean"
+    },
+    "watched": {
+     "not_null": false,
+     "default": true,
+     "type": "boolean"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "workspace_documents_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "workspace_documents_docId_key": {
+     "unique": true,
+     "columns": [
+      "docId"
+     ]
+    },
+    "workspace_documents_workspaceId_idx": {
+     "unique": false,
+     "columns": [
+      "workspaceId"
+     ]
+    }
+   },
+   "foreign_keys": {
+    "workspace_documents_workspaceId_fkey": {
+     "columns": [
+      "workspaceId"
+     ],
+     "references": [
+      "anythingllm",
+      "workspaces"
+     ],
+     "referenced_columns": [
+      "id"
+     ],
+     "on_delete": "CASCADE",
+     "on_update": "CASCADE"
+    }
+   }
+  },
+  "document_vectors": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "docId": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "vectorId": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "document_vectors_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "document_vectors_docId_idx": {
+     "unique": false,
+     "columns": [
+      "docId"
+     ]
+    },
+    "document_vectors_docId_vectorId_key": {
+     "unique": true,
+     "columns": [
+      "docId",
+      "vectorId"
+     ]
+    }
+   },
+   "foreign_keys": {}
+  },
+  "workspace_chats": {
+   "schema": "anythingllm",
+   "columns": {
+    "id": {
+     "not_null": true,
+     "default": true,
+     "type": "integer"
+    },
+    "workspaceId": {
+     "not_null": true,
+     "default": false,
+     "type": "integer"
+    },
+    "prompt": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "response": {
+     "not_null": true,
+     "default": false,
+     "type": "text"
+    },
+    "include": {
+     "not_null": true,
+     "default": true,
+     "type": "boolean"
+    },
+    "user_id": {
+     "not_null": false,
+     "default": false,
+     "type": "integer"
+    },
+    "thread_id": {
+     "not_null": false,
+     "default": false,
+     "type": "integer"
+    },
+    "feedbackScore": {
+     "not_null": false,
+     "default": false,
+     "type": "boolean"
+    },
+    "createdAt": {
+     "not_null": true,
+     "default": true,
+     "type": "timestamp(3) without time zone"
+    },
+    "lastUpdatedAt": {
+     "not_null": true,
+     "default": false,
+     "type": "timestamp(3) without time zone"
+    }
+   },
+   "primary_key": {
+    "name": "workspace_chats_pkey",
+    "columns": [
+     "id"
+    ]
+   },
+   "indexes": {
+    "workspace_chats_workspaceId_createdAt_idx": {
+     "unique": false,
+     "columns": [
+      "workspaceId",
+      "createdAt"
+     ]
+    }
+   },
+   "foreign_keys": {
+    "workspace_chats_workspaceId_fkey": {
+     "columns": [
+      "workspaceId"
+     ],
+     "references": [
+      "anythingllm",
+      "workspaces"
+     ],
+     "referenced_columns": [
+      "id"
+     ],
+     "on_delete": "CASCADE",
+     "on_update": "CASCADE"
+    },
+    "workspace_chats_user_id_fkey": {
+     "columns": [
+      "user_id"
+     ],
+     "references": [
+      "anythingllm",
+      "users"
+     ],
+     "referenced_columns": [
+      "id"
+     ],
+     "on_delete": "SET NULL",
+     "on_update": "CASCADE"
+    }
+   }
+  }
+ },
+ "enums": {},
+ "migrations": [
+  "0_init"
+ ]
 }
+""")
 
 if __name__ == "__main__":
     sys.exit(main(EXPECTED))

@@ -363,3 +363,30 @@ def test_database_url_from_environment(bundled, database):
         env={**os.environ, "DATABASE_URL": database},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_embedded_catalog_survives_quotes_backslashes_and_unicode():
+    """The catalog travels as JSON in a raw triple-quoted string: nothing in a
+    name or default may close the literal or change on the way back."""
+    import black
+
+    from generator.verify import verification_script
+
+    awkward = "it's '''a" + '"""b""""' + '\\b\\\\c\\" \\u0027 ünïcødé 🙂\nline'
+    expected = {
+        "schema": "anythingllm",
+        "tables": {awkward: {"schema": "anythingllm", "columns": {awkward: {"type": awkward}}}},
+        "enums": {},
+        "migrations": ["0_init"],
+    }
+    text = verification_script(expected, "schema.prisma")
+    assert black.format_str(text, mode=black.Mode()) == text
+    import types
+
+    module = types.ModuleType("generated_verify")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    try:
+        exec(compile(text, "verify.py", "exec"), module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
+    assert module.EXPECTED == expected
