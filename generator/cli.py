@@ -107,6 +107,33 @@ class ConnectingCommand(click.Command):
             error.exit_code = EXIT_USAGE
             raise
 
+    def invoke(self, ctx):
+        # The last line of defence: an unforeseen error is an internal error
+        # (123), with a traceback only under -v, and through the output guard
+        # that keeps the URL's password out of it.
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001
+            if ctx.params.get("verbose"):
+                import traceback
+
+                traceback.print_exc()
+            click.echo(f"error: internal error: {type(error).__name__}: {error}", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+def _seconds(_ctx, param, value):
+    """A timeout PostgreSQL is given in milliseconds, where 0 means "wait forever"."""
+    if value is not None and value < 0.001:
+        raise click.BadParameter(
+            f"{value:g} is not a timeout: give at least 0.001 seconds (PostgreSQL reads 0 as "
+            "'wait forever', and a negative value is meaningless)",
+            param=param,
+        )
+    return value
+
 
 def database_url_option(command):
     """--database-url, from $DATABASE_URL: every command that connects takes it."""
@@ -125,16 +152,28 @@ def _usage_error(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _check_connection_arguments(database_url: str | None, *schema_names: str) -> None:
-    """Before any connection: every schema name that will reach SQL, and the URL."""
-    from .identifiers import schema_name_problem
+def _check_connection_arguments(
+    database_url: str | None, schema_name: str, *other_schemas: str
+) -> list[str]:
+    """Before any connection: the URL (parsed as libpq will, under the one URL
+    policy of every connecting command) and every schema name that will reach
+    SQL.  From here on no output shows the URL's password.  Returns the notes."""
+    from .identifiers import isolated_schema_problem, schema_name_problem
+    from .urls import BadConnectionString, guard_output, parse_connection_string, url_policy
 
-    for name in schema_names:
-        problem = schema_name_problem(name)
+    if database_url:
+        guard_output(database_url)
+    for problem in [isolated_schema_problem(schema_name)] + [
+        schema_name_problem(name) for name in other_schemas
+    ]:
         if problem:
             _usage_error(problem)
     if not database_url:
         _usage_error("give --database-url or set DATABASE_URL")
+    try:
+        return url_policy(parse_connection_string(database_url), schema_name)
+    except BadConnectionString as error:
+        _usage_error(str(error))
 
 
 def _options_for(path: str, schema_name, keep_in_public, force, provider, prisma_version):
@@ -681,27 +720,33 @@ def verify(
     verify_<schema>.py.  Exit 0 healthy, 1 drift, 2 unreachable, 3 usage."""
     from . import verify_runtime
 
-    _check_connection_arguments(database_url)
+    notes = _check_connection_arguments(database_url, schema_name)
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     def body():
         from .generate_names import migration_folder_name
 
-        if migrations_dir is not None:
-            migrations = migration_names(migrations_dir)
-        else:
-            migrations = [
-                migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
-            ]
-        return _expected_catalog(path, options, migrations)
+        if migrations_dir is None:
+            names = [migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))]
+            return _expected_catalog(path, options, names)
+        from .deploy import accepted_checksums
+
+        local = _local_migrations(migrations_dir)
+        expected = _expected_catalog(path, options, [m.name for m in local])
+        # With the folder known, an applied migration whose file changed is drift too.
+        expected["checksums"] = {m.name: accepted_checksums(m.script) for m in local}
+        return expected
 
     expected = _run_guarded(verbose, body, verify_runtime.EXIT_USAGE)
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    for note in notes:
+        if log:
+            log(f"note: {note}")
     try:
         report = verify_runtime.verify(database_url, expected, timeout, log)
     except verify_runtime.Unreachable as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(verify_runtime.EXIT_UNREACHABLE)
+        sys.exit(error.exit_code)
     if as_json:
         click.echo(verify_runtime.report_json(report))
     else:
@@ -726,9 +771,20 @@ def _expected_catalog(path: str, options, migrations: list[str]) -> dict:
     return expected_for(_isolated_schema(path, options), options.schema, migrations)
 
 
-def migration_names(migrations_dir: Path) -> list[str]:
-    """The migrations of a Prisma migrations folder, in the order Prisma applies them."""
-    return sorted(p.parent.name for p in migrations_dir.glob("*/migration.sql"))
+def _default_migrations_dir(path: str) -> Path:
+    """Where Prisma looks: migrations/ beside the schema file (or in the schema folder)."""
+    base = Path(path) if Path(path).is_dir() else Path(path).parent
+    return base / "migrations"
+
+
+def _local_migrations(migrations_dir: Path):
+    """The folder's migrations, as deploy reads them (a usage error, exit 3, when unreadable)."""
+    from .deploy import DeployFailure, local_migrations
+
+    try:
+        return local_migrations(migrations_dir)
+    except DeployFailure as error:
+        _usage_error(error.message)
 
 
 @main.command(cls=ConnectingCommand)
@@ -753,7 +809,23 @@ def migration_names(migrations_dir: Path) -> list[str]:
     type=float,
     default=10.0,
     show_default=True,
+    callback=_seconds,
     help="Seconds to wait for the migration lock (Prisma's advisory lock).",
+)
+@click.option(
+    "--table-lock-timeout",
+    type=float,
+    default=5.0,
+    show_default=True,
+    callback=_seconds,
+    help="Seconds a migration statement may wait for a table lock (the running application "
+    "may hold one) before the migration is rolled back and retried (3 retries).",
+)
+@click.option(
+    "--baseline",
+    is_flag=True,
+    help="The schema already holds exactly what the migrations create, with no history "
+    "(e.g. after relocate of a `db push` database): record them as applied.",
 )
 @click.option(
     "--env",
@@ -790,6 +862,8 @@ def deploy(
     as_json,
     timeout,
     lock_timeout,
+    table_lock_timeout,
+    baseline,
     environment,
     on_failure,
     seed,
@@ -806,50 +880,32 @@ def deploy(
     """Apply the migrations folder to the isolated schema, as `prisma migrate
     deploy` records it, under Prisma's advisory lock; seed; verify.
     Exit 0 healthy, 1 failed, 2 unreachable/locked/permission, 3 usage."""
-    from .urls import mask_password, query_parameter, without_parameter
     from .verify_runtime import EXIT_USAGE
 
     # Everything that reaches SQL is checked before a connection is opened.
-    _check_connection_arguments(database_url, schema_name)
+    notes = _check_connection_arguments(database_url, schema_name)
     if (resolve_name is None) != (resolve_as is None):
         _usage_error("--resolve NAME takes --applied or --rolled-back (and they need --resolve)")
     from .deploy import DeployOptions, environment_is_production, run
 
     production = environment_is_production(environment)
     policy = on_failure or ("continue" if production else "fail")
-    notes = []
-    url_schema = query_parameter(database_url, "schema")
-    if url_schema is None:
-        from .urls import with_parameter
-
-        notes.append(
-            f"the database URL has no ?schema= parameter, so Prisma would use public; "
-            f"give the application {mask_password(with_parameter(database_url, 'schema', schema_name))}"
-        )
-    elif url_schema != schema_name:
-        _usage_error(
-            f"the database URL says ?schema={url_schema} but the schema is {schema_name}: Prisma "
-            f"would keep its migration history in {url_schema} (use ?schema={schema_name})"
-        )
-    if query_parameter(database_url, "search_path") is not None:
-        notes.append("?search_path= is ignored by Prisma (only ?schema= sets it); dropped here")
-        database_url = without_parameter(database_url, "search_path")
+    given_migrations = migrations_dir
     if migrations_dir is None:
-        base = Path(path) if Path(path).is_dir() else Path(path).parent
-        migrations_dir = base / "migrations"
+        migrations_dir = _default_migrations_dir(path)
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     # The migrations it must find are filled in by the deploy, from the folder it reads.
     expected = _run_guarded(verbose, lambda: _expected_catalog(path, options, []), EXIT_USAGE)
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
-    for note in notes:
-        if log:
-            log(f"note: {note}")
     report = run(
         database_url,
         DeployOptions(
             schema=schema_name,
             migrations_dir=migrations_dir,
+            command=_deploy_command(path, schema_name, given_migrations),
+            table_lock_timeout=table_lock_timeout,
+            baseline=baseline,
             lock_timeout=lock_timeout,
             connect_timeout=timeout,
             production=production,
@@ -864,16 +920,29 @@ def deploy(
     _finish_deploy(report, as_json, quiet, policy)
 
 
+def _deploy_command(path: str, schema_name: str, migrations_dir: Path | None) -> str:
+    """This deploy as a command to run again (hints print it; the URL comes
+    from $DATABASE_URL, never from the command line, so it is not repeated)."""
+    import shlex
+
+    words = ["prisma-isolate", "deploy", path, "--schema", schema_name]
+    if migrations_dir is not None:
+        words += ["--migrations", str(migrations_dir)]
+    return shlex.join(words)
+
+
 def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
     import json
 
-    from .verify_runtime import EXIT_USAGE, report_text
+    from .verify_runtime import EXIT_USAGE, plural, report_text
 
     data = report.as_dict()
     data["on_failure"] = policy
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
     elif not quiet:
+        for note in report.notes:
+            click.echo(note if note.startswith("warning:") else f"note: {note}", err=True)
         for migration in report.applied:
             click.echo(f"applied {migration['name']} ({migration['seconds']}s)")
         if report.resolved:
@@ -886,8 +955,10 @@ def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
     if error is None:
         if not as_json and not quiet:
             click.echo(
-                f"deployed {report.schema}: {len(report.applied)} migration(s) applied, "
-                f"{len(report.already_applied)} already applied, lock waited "
+                f"deployed {report.schema}: {plural(len(report.applied), 'migration')} applied, "
+                f"{len(report.already_applied)} already applied"
+                + (f", {len(report.baselined)} baselined" if report.baselined else "")
+                + ", lock waited "
                 f"{report.lock_wait_seconds}s, {report.seconds:.2f}s in all"
             )
         sys.exit(0)
@@ -912,6 +983,13 @@ def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
 @click.option(
     "--from", "source", default="public", show_default=True, help="Where the tables are now."
 )
+@click.option(
+    "--migrations",
+    "migrations_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The application's migrations folder (default: migrations/ beside the schema): only "
+    "_prisma_migrations rows naming its migrations move.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan (the SQL); change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
 @click.option(
@@ -919,6 +997,7 @@ def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
     type=float,
     default=10.0,
     show_default=True,
+    callback=_seconds,
     help="Seconds to wait for the migration lock and for each table's lock.",
 )
 @click.option(
@@ -931,6 +1010,7 @@ def relocate(
     path,
     database_url,
     source,
+    migrations_dir,
     dry_run,
     as_json,
     lock_timeout,
@@ -948,10 +1028,9 @@ def relocate(
     refused, 2 unreachable/locked/permission, 3 usage."""
     import json
 
-    from .urls import without_parameter
-    from .verify_runtime import EXIT_USAGE
+    from .verify_runtime import EXIT_USAGE, plural
 
-    _check_connection_arguments(database_url, schema_name, source)
+    notes = _check_connection_arguments(database_url, schema_name, source)
     if source == schema_name:
         _usage_error("--from names the target schema itself")
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
@@ -959,12 +1038,18 @@ def relocate(
     from .relocate import relocate as run_relocation
 
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    for note in notes:
+        if log:
+            log(f"note: {note}")
+    folder = migrations_dir or _default_migrations_dir(path)
+    ours = [m.name for m in _local_migrations(folder)] if folder.is_dir() else []
     report = run_relocation(
-        without_parameter(database_url, "search_path"),
+        database_url,
         expected,
         source,
         schema_name,
         dry_run,
+        ours,
         lock_timeout,
         timeout,
         log,
@@ -972,6 +1057,8 @@ def relocate(
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, default=str))
     elif report.error is None and not quiet:
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
         if report.status == "planned":
             click.echo(";\n".join(report.plan) + ";")
         elif report.status == "already relocated":
@@ -979,7 +1066,7 @@ def relocate(
         else:
             total = sum(t["rows"] for t in report.tables.values())
             click.echo(
-                f"relocated {len(report.tables)} tables ({total} rows, counts and checksums "
+                f"relocated {plural(len(report.tables), 'table')} ({plural(total, 'row')}, counts and checksums "
                 f"equal) from {source} to {schema_name} in {report.seconds:.2f}s"
             )
     if report.error is not None:
@@ -1003,6 +1090,7 @@ def relocate(
     type=float,
     default=10.0,
     show_default=True,
+    callback=_seconds,
     help="Seconds to wait for the migration lock.",
 )
 @click.option(
@@ -1033,9 +1121,9 @@ def import_sqlite(
     Exit 0 imported, 1 refused or different, 2 unreachable/locked, 3 usage."""
     import json
 
-    from .verify_runtime import EXIT_USAGE
+    from .verify_runtime import EXIT_USAGE, plural
 
-    _check_connection_arguments(database_url, schema_name)
+    notes = _check_connection_arguments(database_url, schema_name)
     # The schema describing the SQLite file is usually the legacy SQLite one.
     options = _options_for(
         path, schema_name, keep_in_public, force, provider or "postgresql", prisma_version
@@ -1053,6 +1141,9 @@ def import_sqlite(
 
     progress = not (as_json or quiet) and sys.stderr.isatty() and not os.environ.get("CI")
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
+    for note in notes:
+        if log:
+            log(f"note: {note}")
     report = run_import(
         sqlite_file,
         database_url,
@@ -1070,9 +1161,9 @@ def import_sqlite(
         click.echo(json.dumps(data, indent=2, default=str))
     elif report.error is None and not quiet:
         for name, table in data["tables"].items():
-            click.echo(f"{name}: {table['rows']} rows, checksum {table['checksum']}")
+            click.echo(f"{name}: {plural(table['rows'], 'row')}, checksum {table['checksum']}")
         click.echo(
-            f"imported {data['rows']} rows into {schema_name} in {data['seconds']}s "
+            f"imported {plural(data['rows'], 'row')} into {schema_name} in {data['seconds']}s "
             f"({data['rows_per_second']} rows/s); counts and checksums equal"
         )
     if report.error is not None:

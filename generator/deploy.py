@@ -8,7 +8,12 @@ What it guarantees (each is a test in tests/test_deploy.py):
   process's session ends, and PostgreSQL drops its session locks with it).
 - Each migration runs in one transaction together with its
   `_prisma_migrations` row: a crash leaves neither half a migration nor a
-  row claiming it.  A migration that fails is rolled back, then recorded as
+  row claiming it.  A script's own BEGIN/COMMIT are left out (sqlscript.py),
+  so that they cannot commit half of it.
+- Migration statements wait for table locks at most `table_lock_timeout`
+  seconds (the running application may hold them); the migration is then
+  rolled back whole, retried a few times, and finally refused naming the
+  sessions that held the locks.  A migration that fails is rolled back, then recorded as
   failed with Prisma's columns (finished_at NULL, logs), so the next deploy,
   ours or Prisma's, refuses (P3009) until it is resolved.
 - Nothing is ever recorded as applied that did not run: the only exception
@@ -28,6 +33,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import random
+import re
 import time
 import uuid
 from contextlib import contextmanager
@@ -35,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .identifiers import quote_identifier
-from .urls import mask_password
-from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable
+from .urls import printable_url, scrub
+from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, plural
 
 # Prisma Migrate's advisory lock key (prisma-engines: sql-schema-connector's
 # postgres flavour).  Taking the same key serialises us with `prisma migrate deploy`.
@@ -108,6 +115,10 @@ class MigrationRecord:
 class DeployOptions:
     schema: str
     migrations_dir: Path
+    command: str = "prisma-isolate deploy"  # how the user ran us: hints repeat it
+    table_lock_timeout: float = 5.0
+    lock_retries: int = 3
+    baseline: bool = False
     lock_timeout: float = 10.0
     connect_timeout: float = 300.0
     production: bool = False
@@ -125,6 +136,7 @@ class DeployReport:
     lock_wait_seconds: float | None = None
     applied: list[dict] = field(default_factory=list)
     already_applied: list[str] = field(default_factory=list)
+    baselined: list[str] = field(default_factory=list)
     resolved: dict | None = None
     seed: dict | None = None
     verification: dict | None = None
@@ -139,7 +151,11 @@ class DeployReport:
             "environment": self.environment,
             "ok": self.error is None,
             "lock": {"key": ADVISORY_LOCK_KEY, "waited_seconds": self.lock_wait_seconds},
-            "migrations": {"applied": self.applied, "already_applied": self.already_applied},
+            "migrations": {
+                "applied": self.applied,
+                "already_applied": self.already_applied,
+                "baselined": self.baselined,
+            },
             "resolved": self.resolved,
             "seed": self.seed,
             "verification": self.verification,
@@ -157,15 +173,22 @@ def checksum(script: str) -> str:
     return hashlib.sha256(script.encode("utf-8")).hexdigest()
 
 
-def checksum_matches(script: str, recorded: str) -> bool:
-    """Prisma's comparison: the file as is, or with its line endings switched
-    (git may have converted them), and old engines' unpadded hex."""
-    variants = (script, script.replace("\r\n", "\n"), script.replace("\n", "\r\n"))
-    for variant in variants:
+def accepted_checksums(script: str) -> list[str]:
+    """Every checksum Prisma accepts for this file, its own first: the file as
+    is, or with its line endings switched (git may have converted them), each
+    also in old engines' unpadded hex."""
+    accepted = []
+    for variant in (script, script.replace("\r\n", "\n"), script.replace("\n", "\r\n")):
         digest = hashlib.sha256(variant.encode("utf-8")).digest()
-        if recorded == digest.hex() or recorded == "".join(f"{b:x}" for b in digest):
-            return True
-    return False
+        for form in (digest.hex(), "".join(f"{b:x}" for b in digest)):
+            if form not in accepted:
+                accepted.append(form)
+    return accepted
+
+
+def checksum_matches(script: str, recorded: str) -> bool:
+    """Prisma's comparison of a recorded checksum with the file."""
+    return recorded in accepted_checksums(script)
 
 
 def local_migrations(directory: Path) -> list[LocalMigration]:
@@ -181,7 +204,14 @@ def local_migrations(directory: Path) -> list[LocalMigration]:
     for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
         script_path = folder / "migration.sql"
         if not script_path.is_file():
-            continue
+            # Prisma stops here too (P3015) rather than skip a migration silently.
+            raise DeployFailure(
+                "missing_migration_file",
+                f"P3015: could not find the migration file at {script_path}. Delete the "
+                "folder or restore the migration file.",
+                EXIT_USAGE,
+                migration=folder.name,
+            )
         try:
             script = script_path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as error:
@@ -221,7 +251,7 @@ def _acquire_lock(connection, timeout: float) -> float:
     import psycopg
 
     started = time.monotonic()
-    connection.execute(f"SET lock_timeout TO '{int(timeout * 1000)}ms'")
+    connection.execute(f"SET lock_timeout TO '{timeout_ms(timeout)}ms'")
     try:
         connection.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
     except psycopg.errors.LockNotAvailable:
@@ -262,22 +292,29 @@ def locked_session(url: str, schema: str, connect_timeout: float, lock_timeout: 
         connection.close()
 
 
-def run_error(error: Exception, after: str = "", statement_exit: int = EXIT_UNREACHABLE) -> dict:
+def run_error(
+    error: Exception, url: str, after: str = "", statement_exit: int = EXIT_UNREACHABLE
+) -> dict:
     """A report's `error` for what ended a deploy, relocate or import:
     DeployFailure, Unreachable, or a psycopg error (`statement_exit` when the
-    server answered with a SQLSTATE; `after` says what became of the work)."""
+    server answered with a SQLSTATE; `after` says what became of the work).
+    No secret of `url` survives in it."""
+    from .verify_runtime import _secret_candidates, _sorted_secrets
+
+    secrets = _sorted_secrets(_secret_candidates(url))
     if isinstance(error, DeployFailure):
         return {
             "kind": error.kind,
-            "message": error.message,
+            "message": scrub(error.message, secrets),
             "exit_code": error.exit_code,
             **error.details,
         }
     if isinstance(error, Unreachable):
-        return {"kind": "unreachable", "message": str(error), "exit_code": EXIT_UNREACHABLE}
+        kind = "usage" if error.exit_code == EXIT_USAGE else "unreachable"
+        return {"kind": kind, "message": scrub(str(error), secrets), "exit_code": error.exit_code}
     return {
         "kind": "database",
-        "message": mask_password(error_text(error)) + after,
+        "message": scrub(error_text(error), secrets) + after,
         "exit_code": statement_exit if getattr(error, "sqlstate", None) else EXIT_UNREACHABLE,
     }
 
@@ -331,7 +368,9 @@ def _records(connection, schema: str) -> list[MigrationRecord]:
     return [MigrationRecord(*row) for row in rows]
 
 
-def _check_history(local: list[LocalMigration], records: list[MigrationRecord], notes) -> None:
+def _check_history(
+    local: list[LocalMigration], records: list[MigrationRecord], notes, command: str
+) -> None:
     failed = [r for r in records if r.failed]
     if failed:
         record = failed[0]
@@ -339,8 +378,9 @@ def _check_history(local: list[LocalMigration], records: list[MigrationRecord], 
             "failed_migration",
             f"P3009: migration {record.migration_name} failed (started at {record.started_at}); "
             "no new migration is applied until it is resolved. It was rolled back: fix it, then "
-            f"`prisma-isolate deploy --resolve {record.migration_name} --rolled-back` to retry it, "
-            f"or `--resolve {record.migration_name} --applied` if you completed it by hand.",
+            f"`{command} --resolve {record.migration_name} --rolled-back` to retry it, "
+            f"or `{command} --resolve {record.migration_name} --applied` if you completed it "
+            "by hand.",
             migration=record.migration_name,
             logs=record.logs,
         )
@@ -366,8 +406,93 @@ def _check_history(local: list[LocalMigration], records: list[MigrationRecord], 
             )
 
 
-def _apply(connection, schema: str, migration: LocalMigration) -> dict:
-    """One migration and its `_prisma_migrations` row, in one transaction."""
+class _Blocked(Exception):
+    """A migration statement waited longer than the table lock timeout."""
+
+    def __init__(self, blockers: list[str]):
+        self.blockers = blockers
+
+
+def _blockers(connection, schema: str) -> list[str]:
+    """The other sessions holding locks on the schema's tables: who to ask."""
+    rows = connection.execute(
+        "SELECT DISTINCT a.pid, a.state, a.usename, a.application_name,"
+        " extract(epoch FROM now() - a.xact_start)::int, left(a.query, 120)"
+        " FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.granted AND n.nspname = %s AND l.pid <> pg_backend_pid()"
+        " ORDER BY 1 LIMIT 5",
+        (schema,),
+    ).fetchall()
+    return [
+        f"pid {pid} ({user}{', ' + app if app else ''}; {state}"
+        f"{f' in a transaction for {age} s' if age is not None else ''}): {query!r}"
+        for pid, state, user, app, age, query in rows
+    ]
+
+
+def prepared_script(migration: LocalMigration, schema: str) -> str:
+    """The script as deploy runs it inside its one transaction: its own
+    BEGIN/COMMIT left out, and `CREATE SCHEMA IF NOT EXISTS` of the schema
+    deploy has already made sure of (PostgreSQL checks CREATE on the database
+    even for a schema that exists, so a role given only the schema could not
+    run it).  The checksum recorded is always the file's."""
+    from .sqlscript import is_rollback, is_transaction_control, statements, without
+
+    found = statements(migration.script)
+    rollback = next((s for s in found if is_rollback(s)), None)
+    if rollback is not None:
+        raise DeployFailure(
+            "usage",
+            f"{migration.path}: the migration rolls itself back ({rollback.text!r}); deploy runs "
+            "each migration as one transaction, so it would apply nothing. Remove the ROLLBACK.",
+            EXIT_USAGE,
+        )
+    own_schema = re.compile(
+        rf'CREATE\s+SCHEMA\s+IF\s+NOT\s+EXISTS\s+(?:"{re.escape(schema)}"|{re.escape(schema)})',
+        re.IGNORECASE,
+    )
+    dropped = [s for s in found if is_transaction_control(s) or own_schema.fullmatch(s.text)]
+    return without(migration.script, dropped) if dropped else migration.script
+
+
+def _apply(connection, schema: str, migration: LocalMigration, options, log) -> dict:
+    """One migration and its `_prisma_migrations` row, in one transaction;
+    retried when a table lock could not be had in time."""
+    script = prepared_script(migration, schema).encode("utf-8")
+    for attempt in range(options.lock_retries + 1):
+        try:
+            return _apply_once(
+                connection, schema, migration, script, options.table_lock_timeout, options.command
+            )
+        except _Blocked as blocked:
+            if attempt == options.lock_retries:
+                raise DeployFailure(
+                    "lock_timeout",
+                    f"migration {migration.name} waited more than {options.table_lock_timeout:g} s "
+                    f"for a table lock, {attempt + 1} times; it was rolled back each time and "
+                    "is not recorded, so the next deploy tries it again. Held by: "
+                    + ("; ".join(blocked.blockers) or "a session that has finished since")
+                    + ". Raise --table-lock-timeout, or deploy when that work is done.",
+                    EXIT_UNREACHABLE,
+                    migration=migration.name,
+                    blockers=blocked.blockers,
+                ) from None
+            delay = min(30.0, 2.0**attempt) * random.uniform(0.5, 1.0)
+            if log:
+                log(
+                    f"migration {migration.name} is waiting for a table lock held by "
+                    f"{'; '.join(blocked.blockers) or 'another session'}; rolled back, retrying "
+                    f"in {delay:.1f}s"
+                )
+            time.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply_once(
+    connection, schema, migration, script: bytes, table_lock_timeout: float, command: str
+) -> dict:
     import psycopg
 
     table = _migrations_table(schema)
@@ -375,6 +500,7 @@ def _apply(connection, schema: str, migration: LocalMigration) -> dict:
     started = time.monotonic()
     try:
         with connection.transaction():
+            connection.execute(f"SET LOCAL lock_timeout = '{timeout_ms(table_lock_timeout)}ms'")
             connection.execute(
                 f"INSERT INTO {table} (id, checksum, migration_name, started_at)"
                 " VALUES (%s, %s, %s, clock_timestamp())",
@@ -382,24 +508,31 @@ def _apply(connection, schema: str, migration: LocalMigration) -> dict:
             )
             # No parameters: psycopg sends the script as one simple query,
             # so it may hold many statements (and literal % signs).
-            connection.execute(migration.script.encode("utf-8"))
+            connection.execute(script)
             connection.execute(
                 f"UPDATE {table} SET finished_at = clock_timestamp(), applied_steps_count = 1"
                 " WHERE id = %s",
                 (record_id,),
             )
+    except psycopg.errors.LockNotAvailable:
+        raise _Blocked(_blockers(connection, schema)) from None
     except psycopg.Error as error:
         if connection.broken:
             raise Unreachable(
                 f"lost the connection during migration {migration.name}: {error}"
             ) from None
         _record_failure(connection, table, migration, error)
-        raise _migration_failure(migration, error) from None
+        raise _migration_failure(migration, error, command) from None
     return {
         "name": migration.name,
         "checksum": migration.checksum,
         "seconds": round(time.monotonic() - started, 3),
     }
+
+
+def timeout_ms(seconds: float) -> int:
+    """PostgreSQL's timeouts in ms, where 0 means "wait forever": never 0 here."""
+    return max(1, round(seconds * 1000))
 
 
 def error_text(error) -> str:
@@ -417,7 +550,7 @@ def _record_failure(connection, table: str, migration: LocalMigration, error) ->
     )
 
 
-def _migration_failure(migration: LocalMigration, error) -> DeployFailure:
+def _migration_failure(migration: LocalMigration, error, command: str) -> DeployFailure:
     hint = ""
     if getattr(error, "sqlstate", None) == "25001":
         hint = (
@@ -427,7 +560,7 @@ def _migration_failure(migration: LocalMigration, error) -> DeployFailure:
     return DeployFailure(
         "migration_failed",
         f"migration {migration.name} failed and was rolled back: {error_text(error)}.{hint} "
-        f"It is recorded as failed; after fixing it, run `prisma-isolate deploy --resolve "
+        f"It is recorded as failed; after fixing it, run `{command} --resolve "
         f"{migration.name} --rolled-back`, then deploy again.",
         migration=migration.name,
     )
@@ -538,7 +671,7 @@ def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> De
     import psycopg
 
     report = DeployReport(
-        database=mask_password(url),
+        database=printable_url(url),
         schema=options.schema,
         environment="production" if options.production else "development",
     )
@@ -557,38 +690,102 @@ def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> De
                     connection, options.schema, local, records, *options.resolve
                 )
                 return report
-            _check_history(local, records, report.notes)
+            _check_history(local, records, report.notes, options.command)
+            if not local and any(r.applied for r in records):
+                report.notes.append(
+                    f"warning: {options.migrations_dir} holds no migration, but the database "
+                    f"has applied {len([r for r in records if r.applied])}: is this the "
+                    "application's migrations folder?"
+                )
             applied = {r.migration_name for r in records if r.applied}
+            if not applied and local and expected is not None:
+                report.baselined = _baseline(connection, options, local, expected, report.notes)
+                applied = set(report.baselined)
             for migration in local:
                 if migration.name in applied:
                     report.already_applied.append(migration.name)
                     continue
                 if log:
                     log(f"applying migration {migration.name}")
-                report.applied.append(_apply(connection, options.schema, migration))
+                report.applied.append(_apply(connection, options.schema, migration, options, log))
             if options.seed is not None:
                 report.seed = _seed_step(connection, options, log)
         if expected is not None:
             from .verify_runtime import verify
 
             # Every migration of the folder must be there: the folder just read says which.
-            expected = {**expected, "migrations": [m.name for m in local]}
+            expected = {
+                **expected,
+                "migrations": [m.name for m in local],
+                "checksums": {m.name: accepted_checksums(m.script) for m in local},
+            }
             report.verification = verify(url, expected, options.connect_timeout, log)
             if not report.verification["healthy"]:
                 problems = [f for f in report.verification["findings"] if f["severity"] == "error"]
                 raise DeployFailure(
                     "unhealthy",
-                    f"verification found {len(problems)} problem(s) after the deploy: "
+                    f"verification found {plural(len(problems), 'problem')} after the deploy: "
                     + "; ".join(
                         f"{f['check']} {f['object']}: {f['message']}" for f in problems[:5]
                     ),
                 )
     except (DeployFailure, Unreachable, psycopg.Error) as error:
         # psycopg: e.g. permission denied on the migrations table: the role cannot deploy
-        report.error = run_error(error)
+        report.error = run_error(error, url)
     finally:
         report.seconds = time.monotonic() - started
     return report
+
+
+def _baseline(connection, options: DeployOptions, local, expected: dict, notes) -> list[str]:
+    """A schema with the application's tables but no history (a `db push`
+    database moved by relocate, or one made by hand): running the migrations
+    would fail on "already exists".  When the live catalog is exactly what
+    the migrations create, `--baseline` records them as applied, as `prisma
+    migrate resolve --applied` would; otherwise say what differs."""
+    from .verify_runtime import compare, read_catalog
+
+    schema = options.schema
+    ours = [name for name, t in expected["tables"].items() if t["schema"] == schema]
+    present = connection.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname = ANY(%s)",
+        (schema, ours),
+    ).fetchall()
+    if not present:
+        if options.baseline:
+            notes.append("nothing to baseline: the schema holds none of the application's tables")
+        return []
+    bare = {**expected, "migrations": []}
+    problems = [f for f in compare(bare, read_catalog(connection, bare)) if f.severity == "error"]
+    names = ", ".join(m.name for m in local)
+    if problems:
+        listed = "; ".join(f"{f.check} {f.object}: {f.message}" for f in problems[:10])
+        raise DeployFailure(
+            "not_baselinable",
+            f"{schema} already holds {len(present)} of the application's tables but no migration "
+            f"history, and they differ from what the migrations ({names}) create, so they can "
+            f"neither run nor be recorded as applied: {listed}"
+            + (f"; and {len(problems) - 10} more" if len(problems) > 10 else ""),
+            problems=[f"{f.check} {f.object}: {f.message}" for f in problems],
+        )
+    if not options.baseline:
+        raise DeployFailure(
+            "baseline_needed",
+            f"{schema} already holds exactly what the migrations ({names}) create, but no "
+            'migration history says so; running them would fail on "already exists". Record '
+            f"them as applied: `{options.command} --baseline`",
+        )
+    table = _migrations_table(schema)
+    with connection.transaction():
+        for migration in local:
+            connection.execute(
+                f"INSERT INTO {table} (id, checksum, migration_name, started_at, finished_at,"
+                " applied_steps_count) VALUES (%s, %s, %s, clock_timestamp(), clock_timestamp(), 0)",
+                (str(uuid.uuid4()), migration.checksum, migration.name),
+            )
+    notes.append(f"baselined: {names} recorded as applied (the schema already held them)")
+    return [m.name for m in local]
 
 
 def _seed_step(connection, options: DeployOptions, log) -> dict:

@@ -32,6 +32,22 @@ def schema_name_problem(name: str) -> str | None:
     return None
 
 
+# Schemas that are never the isolated one: another service's (public) or the system's.
+SHARED_SCHEMAS = frozenset({"public", "information_schema"})
+
+
+def isolated_schema_problem(name: str) -> str | None:
+    """Why `name` cannot be the schema a command deploys, moves or imports
+    into: `schema_name_problem`, and never a schema every service shares."""
+    problem = schema_name_problem(name)
+    if problem is None and name in SHARED_SCHEMAS:
+        problem = (
+            f"--schema {name} is not an isolated schema: {name} is shared with every other "
+            "service of the database (choose the application's own, e.g. anythingllm)"
+        )
+    return problem
+
+
 def quote_identifier(name: str) -> str:
     """`name` as a double-quoted SQL identifier."""
     if "\x00" in name:

@@ -10,11 +10,12 @@ into the deployed, isolated PostgreSQL schema, losing nothing.
   (DateTime from epoch milliseconds or text, Boolean from 0/1, Json text,
   BigInt, Decimal, Bytes) and streamed with COPY in batches, tables in
   foreign-key order.  Memory stays bounded by the batch size.
-- All of it is ONE PostgreSQL transaction: sequences are reset to
-  max(id) + 1, then per-table row counts and content checksums of the
-  converted values are compared between source and target (the target read
-  back through a server-side cursor), and only then is it committed.  Any
-  failure or difference rolls everything back: the target is unchanged.
+- All of it is ONE PostgreSQL transaction: per-table row counts and content
+  checksums of the converted values are compared between source and target
+  (the target read back through a server-side cursor), sequences are
+  restarted at max(id) + 1 (ALTER SEQUENCE, which rolls back, unlike
+  setval), and only then is it committed.  Any failure or difference rolls
+  everything back: the target is unchanged, its sequences included.
 """
 
 from __future__ import annotations
@@ -87,14 +88,21 @@ def to_timestamp(value):
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _EPOCH + dt.timedelta(milliseconds=int(value))
+        return _from_epoch_ms(value)
     text = str(value).strip()
     if text.lstrip("-").isdigit():
-        return _EPOCH + dt.timedelta(milliseconds=int(text))
+        return _from_epoch_ms(int(text))
     parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed.replace(microsecond=parsed.microsecond // 1000 * 1000)  # TIMESTAMP(3)
+
+
+def _from_epoch_ms(value) -> dt.datetime:
+    try:
+        return _EPOCH + dt.timedelta(milliseconds=int(value))
+    except (OverflowError, ValueError):
+        raise ValueError("epoch milliseconds out of the range of a timestamp") from None
 
 
 def to_boolean(value):
@@ -147,9 +155,10 @@ def to_bytes(value):
 def to_text(value):
     if value is None:
         return None
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return str(value)
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    if "\x00" in text:
+        raise ValueError("text with a NUL byte, which PostgreSQL cannot store")
+    return text
 
 
 def converter_for(column_type: str):
@@ -366,9 +375,9 @@ def import_sqlite(
 ) -> ImportReport:
     import psycopg
 
-    from .urls import mask_password
+    from .urls import printable_url
 
-    report = ImportReport(mask_password(url), str(source), expected["schema"])
+    report = ImportReport(printable_url(url), str(source), expected["schema"])
     started = time.monotonic()
     try:
         sqlite = open_sqlite(source)
@@ -383,14 +392,16 @@ def import_sqlite(
                         report.tables[plan.name] = _copy_table(
                             sqlite, connection, plan, batch_size, progress
                         )
-                    _reset_sequences(connection, plans)
                     _compare(connection, plans, report, batch_size)
+                    # Last, and by ALTER SEQUENCE, which rolls back with the
+                    # transaction (setval would not: a failed import would leave them moved).
+                    _restart_sequences(connection, plans)
         finally:
             sqlite.close()
     except (DeployFailure, Unreachable, psycopg.Error) as error:
         # A statement the server refused (e.g. an orphaned foreign key) is the data's problem.
         report.error = run_error(
-            error, "; the transaction was rolled back, nothing was imported", EXIT_DRIFT
+            error, url, "; the transaction was rolled back, nothing was imported", EXIT_DRIFT
         )
     finally:
         report.seconds = time.monotonic() - started
@@ -410,7 +421,7 @@ def _check_deployed(connection, expected: dict) -> None:
             "not_deployed",
             f"the {expected['schema']} schema is not deployed (missing {', '.join(missing[:5])}"
             f"{', …' if len(missing) > 5 else ''}): run `prisma-isolate deploy` first",
-            EXIT_USAGE,
+            EXIT_DRIFT,
         )
 
 
@@ -459,13 +470,8 @@ def _copy_table(
                     converted = tuple(
                         convert(v) for convert, v in zip(converters, row, strict=True)
                     )
-                except (ValueError, TypeError, UnicodeDecodeError) as error:
-                    raise DeployFailure(
-                        "bad_value",
-                        f"{plan.name} row {dict(zip(plan.columns, row, strict=True))!r:.300}: {error}; "
-                        "nothing was imported",
-                        EXIT_DRIFT,
-                    ) from None
+                except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as error:
+                    raise _bad_value(plan, row, error) from None
                 copy.write_row(converted)
                 digest.add(converted)
             copied += len(batch)
@@ -475,6 +481,32 @@ def _copy_table(
         _progress(plan.name, copied, total, done=True)
     return TableReport(
         rows=digest.rows, checksum=digest.hexdigest, seconds=time.monotonic() - started
+    )
+
+
+def _bad_value(plan: TablePlan, row, error) -> DeployFailure:
+    """Which value could not be converted: table, primary key and column, and
+    the value's type, never the value (it may be a password hash or a token)."""
+    for name, convert, value in zip(plan.columns, plan.converters, row, strict=True):
+        try:
+            convert(value)
+        except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as reason:
+            column, kind, error = name, type(value).__name__, reason
+            break
+    else:  # pragma: no cover - the row failed as a whole, not one value
+        column, kind = "?", "row"
+    key = ", ".join(
+        f"{c}={row[plan.columns.index(c)]!r}" for c in plan.primary_key if c in plan.columns
+    )
+    where = f"{plan.name} ({key})" if key else f"{plan.name} (a row without a primary key)"
+    reason = str(error).split(":")[0] if isinstance(error, ValueError) else type(error).__name__
+    return DeployFailure(
+        "bad_value",
+        f"{where}, column {column}: cannot convert a {kind} value ({reason}); nothing was imported",
+        EXIT_DRIFT,
+        table=plan.name,
+        column=column,
+        primary_key=key,
     )
 
 
@@ -488,15 +520,22 @@ def _progress(table: str, done_rows: int, total: int, done: bool = False) -> Non
     sys.stderr.flush()
 
 
-def _reset_sequences(connection, plans: list[TablePlan]) -> None:
+def _restart_sequences(connection, plans: list[TablePlan]) -> None:
     """Each autoincrement sequence continues at max(id) + 1."""
     for plan in plans:
         for column in plan.serial:
             table = f"{q(plan.schema)}.{q(plan.name)}"
-            connection.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s),"
-                f" coalesce((SELECT max({q(column)}) FROM {table}), 0) + 1, false)",
+            schema, sequence, start = connection.execute(
+                "SELECT n.nspname, c.relname, coalesce((SELECT max("
+                + q(column)
+                + ") FROM "
+                + table
+                + "), 0) + 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.oid = pg_get_serial_sequence(%s, %s)::regclass",
                 (table, column),
+            ).fetchone()
+            connection.execute(
+                f"ALTER SEQUENCE {q(schema)}.{q(sequence)} RESTART WITH {int(start)}"
             )
 
 

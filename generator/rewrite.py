@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, PslError, UsageError
-from .identifiers import schema_name_problem
+from .identifiers import SHARED_SCHEMAS, schema_name_problem
 from .nodes import (
     Argument,
     ArrayLit,
@@ -294,6 +294,15 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
     changes: list[Change] = []
     messages: list[Diagnostic] = []
     version = options.prisma_version
+    if options.schema in SHARED_SCHEMAS:
+        messages.append(
+            Diagnostic(
+                "note",
+                f"--schema {options.schema} isolates nothing: every service of the database "
+                "shares it, and deploy, relocate and import-sqlite refuse it",
+                path=schema.files[0].source.path,
+            )
+        )
 
     datasources = schema.datasources()
     if not datasources:

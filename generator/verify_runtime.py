@@ -22,7 +22,6 @@ import random
 import sys
 import time
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 EXIT_HEALTHY = 0
 EXIT_DRIFT = 1
@@ -37,15 +36,6 @@ _FK_ACTIONS = {
     "n": "SET NULL",
     "d": "SET DEFAULT",
 }
-# SQLSTATEs that retrying will not cure: bad password, no such role or database, no privilege.
-_FINAL_SQLSTATES = {"28P01", "28000", "3D000", "42501"}
-# libpq reports a refused login without a SQLSTATE; these server messages are just as final.
-_FINAL_MESSAGES = (
-    "password authentication failed",
-    "does not exist",  # database "x" / role "x"
-    "no pg_hba.conf entry",
-    "permission denied",
-)
 
 
 @dataclass
@@ -57,42 +47,268 @@ class Finding:
 
 
 class Unreachable(Exception):
-    """The database could not be reached, or the role may not use it."""
+    """The database could not be reached, or the role may not use it (exit 2)."""
+
+    exit_code = EXIT_UNREACHABLE
 
 
-def mask_password(url: str) -> str:
-    """The URL with its password replaced by ***, for anything printed."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+class BadConnectionString(Unreachable):
+    """A connection string that can never work: malformed, not PostgreSQL, an
+    unknown parameter or value.  Exit 3 at once, never retried.  The message
+    holds no part of the string that could be a password."""
+
+    exit_code = EXIT_USAGE
 
 
-def _libpq_url(url: str) -> str:
-    """Drop Prisma's own URL parameters (schema=, connection_limit=...), which libpq rejects."""
-    from urllib.parse import parse_qsl, urlencode
-
-    parts = urlsplit(url)
-    prisma_only = {
+# --- connection strings ----------------------------------------------------------
+# Prisma's own URL parameters: libpq rejects them, so they are taken out before
+# connecting.  `schema` is read (Prisma keeps its history there); search_path is
+# not Prisma's, but libpq rejects it too, and Prisma ignores it.
+PRISMA_PARAMETERS = frozenset(
+    {
         "schema",
         "connection_limit",
         "pool_timeout",
+        "socket_timeout",
         "pgbouncer",
         "statement_cache_size",
-        "socket_timeout",
+        "sslaccept",
+        "sslidentity",
+        "max_connection_lifetime",
+        "max_idle_connection_lifetime",
+        "search_path",
     }
-    pairs = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in prisma_only
-    ]
-    return urlunsplit(parts._replace(query=urlencode(pairs, safe="/:")))
+)
+# libpq parameters whose values are secrets.
+SECRET_PARAMETERS = frozenset(
+    {"password", "sslpassword", "oauth_client_secret", "scram_client_key", "scram_server_key"}
+)
+MASK = "***"
+_SCRUB_MIN = 4  # shorter secrets are masked where they stand, not scrubbed from free text
+
+
+@dataclass(frozen=True)
+class ConnectionString:
+    conninfo: str  # what libpq is given: Prisma's parameters taken out
+    printable: str  # the same, every secret replaced by ***
+    schema: str | None  # Prisma's ?schema=
+    dropped: tuple[str, ...]  # the Prisma parameters taken out (besides schema)
+    secrets: tuple[str, ...]  # every form of every secret, longest first
+
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.secrets)
+
+
+def scrub(text: str, secrets) -> str:
+    """`text` with every secret in it replaced by ***: the net under every message."""
+    for secret in secrets:
+        if len(secret) >= _SCRUB_MIN:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def _unquote(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text, errors="replace")
+
+
+def _secret_candidates(raw: str) -> set[str]:
+    """What could be a secret in a string libpq may not even parse: the URL's
+    user-info after its first ':', and every value of a secret parameter."""
+    import re
+
+    found = set()
+    match = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://([^/]*)@", raw)
+    if match and ":" in match.group(1):
+        found.add(match.group(1).split(":", 1)[1])
+    names = "|".join(sorted(SECRET_PARAMETERS))
+    for value in re.findall(rf"(?:^|[?&\s])(?:{names})\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]*)", raw):
+        found.add(value)
+        found.add(value.strip("'"))
+    return {f for s in found for f in (s, _unquote(s)) if f}
+
+
+def _sorted_secrets(candidates) -> tuple[str, ...]:
+    return tuple(sorted({c for c in candidates if c}, key=len, reverse=True))
+
+
+def _known_names() -> set[str]:
+    from psycopg import pq
+
+    return {d.keyword.decode() for d in pq.Conninfo.get_defaults()} | set(PRISMA_PARAMETERS)
+
+
+def _parse_failure(error, secrets) -> BadConnectionString:
+    """libpq's parse error, with every quoted fragment that is not a parameter
+    name replaced: it may quote the whole string, password and all."""
+    import re
+
+    known = _known_names() | {"="}
+    message = str(error).strip().splitlines()[0] if str(error).strip() else "cannot be parsed"
+    message = re.sub(r'"([^"]*)"', lambda m: m.group(0) if m.group(1) in known else '"…"', message)
+    return BadConnectionString(
+        f"the database URL cannot be used: {scrub(message, secrets)} (the URL is not shown)"
+    )
+
+
+def parse_connection_string(raw: str) -> ConnectionString:
+    """A postgresql:// URL or a key=value string, as libpq reads it, with
+    Prisma's parameters taken out.  Raises BadConnectionString."""
+    import re
+
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    secrets = _secret_candidates(raw)
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", raw)
+    if scheme is None:
+        # key=value: Prisma reads no such form, so nothing of Prisma's is taken out.
+        try:
+            params = conninfo_to_dict(raw)
+        except ProgrammingError as error:
+            raise _parse_failure(error, _sorted_secrets(secrets)) from None
+        secrets |= {str(v) for k, v in params.items() if k in SECRET_PARAMETERS}
+        shown = {k: (MASK if k in SECRET_PARAMETERS else v) for k, v in params.items()}
+        return ConnectionString(raw, make_conninfo(**shown), None, (), _sorted_secrets(secrets))
+    if scheme.group(1).lower() not in ("postgresql", "postgres"):
+        raise BadConnectionString(
+            f"not a PostgreSQL URL ({scheme.group(1)}://): prisma-isolate needs postgresql://"
+        )
+    # libpq's own split: the user-info ends at the first '@' or '/'.
+    head = scheme.end()
+    cut = head
+    while cut < len(raw) and raw[cut] not in "@/":
+        cut += 1
+    userinfo, rest = (
+        (raw[head:cut], raw[cut + 1 :]) if raw[cut : cut + 1] == "@" else (None, raw[head:])
+    )
+    base, _, query = rest.partition("?")
+    if "@" in base:
+        raise BadConnectionString(
+            "the database URL cannot be used: an '@' after the host (percent-encode '/', '@', "
+            "'?' and '#' in the user name and password as %2F, %40, %3F, %23; the URL is not shown)"
+        )
+    kept, dropped, schema = [], [], None
+    shown_query = []
+    for pair in query.split("&") if query else []:
+        key = _unquote(pair.split("=", 1)[0])
+        if key in PRISMA_PARAMETERS:
+            if key == "schema":
+                schema = _unquote(pair.split("=", 1)[1]) if "=" in pair else ""
+            else:
+                dropped.append(key)
+            continue
+        kept.append(pair)
+        shown_query.append(f"{pair.split('=', 1)[0]}={MASK}" if key in SECRET_PARAMETERS else pair)
+    suffix = ("?" + "&".join(kept)) if kept else ""
+    prefix = raw[:head]
+    conninfo = prefix + (userinfo + "@" if userinfo is not None else "") + base + suffix
+    try:
+        params = conninfo_to_dict(conninfo)
+    except ProgrammingError as error:
+        raise _parse_failure(error, _sorted_secrets(secrets)) from None
+    secrets |= {str(v) for k, v in params.items() if k in SECRET_PARAMETERS}
+    shown_user = userinfo
+    if userinfo is not None and ":" in userinfo:
+        shown_user = userinfo.split(":", 1)[0] + ":" + MASK
+    printable = (
+        prefix
+        + (shown_user + "@" if shown_user is not None else "")
+        + base
+        + (("?" + "&".join(shown_query)) if shown_query else "")
+    )
+    return ConnectionString(conninfo, printable, schema, tuple(dropped), _sorted_secrets(secrets))
+
+
+def printable_url(raw: str) -> str:
+    """The connection string as it may be printed: secrets masked, or nothing
+    of it at all when it cannot be parsed."""
+    try:
+        return parse_connection_string(raw).printable
+    except BadConnectionString:
+        return "<the database URL, not shown: it cannot be parsed>"
+
+
+def url_policy(connection: ConnectionString, schema: str) -> list[str]:
+    """One policy for every command that connects: a ?schema= naming another
+    schema is refused (Prisma would keep its history there); notes for the rest."""
+    if connection.schema is not None and connection.schema != schema:
+        raise BadConnectionString(
+            f"the database URL says ?schema={connection.schema} but the schema is {schema}: "
+            f"Prisma would keep its migration history in {connection.schema or 'public'} "
+            f"(use ?schema={schema})"
+        )
+    notes = []
+    if connection.schema is None:
+        shown = connection.printable
+        if "://" in shown:
+            shown += ("&" if "?" in shown else "?") + f"schema={schema}"
+        else:
+            shown = f"its URL with ?schema={schema}"
+        notes.append(
+            "the database URL has no ?schema= parameter, so Prisma would use public; "
+            f"give the application {shown}"
+        )
+    if connection.dropped:
+        notes.append(
+            f"Prisma's own URL parameters are not for libpq and were left out here: "
+            f"{', '.join(connection.dropped)}"
+        )
+    return notes
+
+
+# Connection failures worth waiting for: the server is not up (yet), or the
+# network is not.  Anything else (a refused login, a bad option) is final.
+_RETRY_SQLSTATES = {"57P03", "53300", "08000", "08001", "08006"}
+_RETRY_MESSAGES = (
+    "connection refused",
+    "could not connect",
+    "timeout expired",
+    "timed out",
+    "could not translate host name",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "no such file or directory",
+    "server closed the connection unexpectedly",
+    "network is unreachable",
+    "no route to host",
+    "connection reset",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "too many clients",
+    "ssl syscall error",
+)
+# A value libpq refuses when it connects: never cured by waiting, a usage error.
+_USAGE_MESSAGES = (
+    "invalid sslmode value",
+    "invalid integer value",
+    "invalid port number",
+    "invalid connection option",
+    "invalid value for",
+    "invalid gssencmode",
+    "invalid channel_binding",
+    "invalid target_session_attrs",
+    "invalid load_balance_hosts",
+    "invalid require_auth",
+    "invalid sslnegotiation",
+    "invalid sslcertmode",
+)
+
+
+def _first_line(error) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def connect(url: str, schema: str, timeout: float, log=None, read_only: bool = True):
     """A connection (read-only unless told otherwise), retried with capped
-    exponential backoff and jitter until `timeout` seconds have passed."""
+    exponential backoff and jitter until `timeout` seconds have passed, but
+    only while the failure is one that waiting can cure."""
     import psycopg
 
+    parsed = parse_connection_string(url)
     deadline = time.monotonic() + timeout
     attempt = 0
     options = (
@@ -104,20 +320,26 @@ def connect(url: str, schema: str, timeout: float, log=None, read_only: bool = T
         remaining = deadline - time.monotonic()
         try:
             return psycopg.connect(
-                _libpq_url(url),
+                parsed.conninfo,
                 options=options,
                 connect_timeout=max(1, int(min(10, remaining))),
                 autocommit=True,
             )
         except psycopg.Error as error:
             sqlstate = getattr(error, "sqlstate", None)
-            reason = (
-                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            reason = parsed.scrub(_first_line(error))
+            for prefix in ("connection is bad: ", "connection failed: "):
+                reason = reason.removeprefix(prefix)
+            lowered = reason.lower()
+            if any(m in lowered for m in _USAGE_MESSAGES):
+                raise BadConnectionString(
+                    f"cannot connect to {parsed.printable}: {reason}"
+                ) from None
+            retry = sqlstate in _RETRY_SQLSTATES or (
+                sqlstate is None and any(m in lowered for m in _RETRY_MESSAGES)
             )
-            reason = reason.replace(url, mask_password(url))
-            final = sqlstate in _FINAL_SQLSTATES or any(m in reason for m in _FINAL_MESSAGES)
-            if final or time.monotonic() >= deadline:
-                raise Unreachable(f"cannot connect to {mask_password(url)}: {reason}") from None
+            if not retry or time.monotonic() >= deadline:
+                raise Unreachable(f"cannot connect to {parsed.printable}: {reason}") from None
             delay = min(10.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.0)
             delay = min(delay, max(0.0, deadline - time.monotonic()))
             if log is not None:
@@ -290,10 +512,11 @@ def read_catalog(connection, expected: dict, counter: list | None = None) -> dic
         if exists and catalog["schemas"].get(expected["schema"]):
             rows = cursor.execute(
                 f"SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, "
-                f"logs FROM {migrations_table} ORDER BY started_at"
+                f"logs, checksum FROM {migrations_table} ORDER BY started_at"
             ).fetchall()
             catalog["migrations"] = [
-                {"name": n, "finished": f, "rolled_back": r, "logs": logs} for n, f, r, logs in rows
+                {"name": n, "finished": f, "rolled_back": r, "logs": logs, "checksum": c}
+                for n, f, r, logs, c in rows
             ]
     return catalog
 
@@ -338,6 +561,19 @@ def check_access(
     return findings
 
 
+def _misplaced(name: str, schema: str, elsewhere: list[str], catalog: dict) -> str:
+    """Advice that works in the state found: relocate moves a whole
+    application and refuses when the schema already holds part of it; then
+    the one table is moved by hand."""
+    message = f"misplaced: the table is in {', '.join(elsewhere)}, not {schema}; "
+    if any(s == schema for s, _ in catalog["tables"]):
+        return message + (
+            f"{schema} already holds the rest, so move this one table: "
+            f"ALTER TABLE {_quote(elsewhere[0])}.{_quote(name)} SET SCHEMA {_quote(schema)};"
+        )
+    return message + f"move the application with `prisma-isolate relocate --from {elsewhere[0]}`"
+
+
 def compare(expected: dict, catalog: dict) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -355,12 +591,7 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
         if actual is None:
             elsewhere = catalog["misplaced"].get(table_name)
             if elsewhere:
-                fail(
-                    "table",
-                    label,
-                    f"misplaced: the table is in {', '.join(elsewhere)}, not {table['schema']}; "
-                    f"move it with `prisma-isolate relocate --from {elsewhere[0]}`",
-                )
+                fail("table", label, _misplaced(table_name, table["schema"], elsewhere, catalog))
             else:
                 fail("table", label, "the table is missing")
             continue
@@ -436,33 +667,43 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
             fail("enum", label, detail)
 
     migrations = catalog["migrations"]
-    if expected["migrations"]:
-        if migrations is None:
+    if migrations is None:
+        if expected["migrations"]:
             fail("migrations", f"{schema}._prisma_migrations", "no migration history in the schema")
-        else:
-            seen = {}
-            for row in migrations:
-                seen.setdefault(row["name"], []).append(row)
-            for name in expected["migrations"]:
-                rows = seen.get(name, [])
-                obj = f"{schema}._prisma_migrations.{name}"
-                if any(r["finished"] and not r["rolled_back"] for r in rows):
-                    if any(not r["finished"] and not r["rolled_back"] for r in rows):
-                        fail("migrations", obj, "a later attempt of this migration failed")
-                elif any(not r["finished"] and not r["rolled_back"] for r in rows):
-                    fail("migrations", obj, "the migration failed (or is still running)")
-                elif rows:
-                    fail("migrations", obj, "the migration was rolled back and never applied")
-                else:
-                    fail("migrations", obj, "the migration was never applied")
-            for name in sorted(set(seen) - set(expected["migrations"])):
-                failed = any(not r["finished"] and not r["rolled_back"] for r in seen[name])
+        return findings
+    # The folder's checksums, when it is known: Prisma's accepted forms of each file.
+    checksums = expected.get("checksums") or {}
+    seen = {}
+    for row in migrations:
+        seen.setdefault(row["name"], []).append(row)
+    for name in expected["migrations"]:
+        rows = seen.get(name, [])
+        obj = f"{schema}._prisma_migrations.{name}"
+        applied = [r for r in rows if r["finished"] and not r["rolled_back"]]
+        if applied:
+            if any(not r["finished"] and not r["rolled_back"] for r in rows):
+                fail("migrations", obj, "a later attempt of this migration failed")
+            if name in checksums and not any(r["checksum"] in checksums[name] for r in applied):
                 fail(
                     "migrations",
-                    f"{schema}._prisma_migrations.{name}",
-                    "a migration this schema does not know" + (", and it failed" if failed else ""),
-                    "error" if failed else "warning",
+                    obj,
+                    f"the migration was edited after it was applied: the database recorded "
+                    f"checksum {applied[-1]['checksum']}, the file has {checksums[name][0]}",
                 )
+        elif any(not r["finished"] and not r["rolled_back"] for r in rows):
+            fail("migrations", obj, "the migration failed (or is still running)")
+        elif rows:
+            fail("migrations", obj, "the migration was rolled back and never applied")
+        else:
+            fail("migrations", obj, "the migration was never applied")
+    for name in sorted(set(seen) - set(expected["migrations"])):
+        failed = any(not r["finished"] and not r["rolled_back"] for r in seen[name])
+        fail(
+            "migrations",
+            f"{schema}._prisma_migrations.{name}",
+            "a migration this schema does not know" + (", and it failed" if failed else ""),
+            "error" if failed else "warning",
+        )
     return findings
 
 
@@ -471,6 +712,7 @@ def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:
     import psycopg
 
     started = time.monotonic()
+    parsed = parse_connection_string(url)
     connection = connect(url, expected["schema"], timeout, log)
     counter = [0]
     try:
@@ -480,12 +722,11 @@ def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:
             findings += check_access(connection, expected, catalog, counter)
     except psycopg.Error as error:
         # e.g. permission denied on a catalog object: the role cannot verify
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise Unreachable(f"{mask_password(url)}: {message}") from None
+        raise Unreachable(f"{parsed.printable}: {parsed.scrub(_first_line(error))}") from None
     finally:
         connection.close()
     return {
-        "database": mask_password(url),
+        "database": parsed.printable,
         "schema": expected["schema"],
         "healthy": not any(f.severity == "error" for f in findings),
         "checked": {
@@ -506,6 +747,11 @@ def report_json(report: dict) -> str:
     return json.dumps({"version": 1, **report}, indent=2, sort_keys=False)
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 table', '2 tables' (every noun printed here takes an s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def report_text(report: dict, color: bool = False) -> str:
     red, yellow, green, reset = (
         ("\033[31m", "\033[33m", "\033[32m", "\033[0m") if color else ("",) * 4
@@ -518,14 +764,17 @@ def report_text(report: dict, color: bool = False) -> str:
     warnings = len(report["findings"]) - errors
     checked = report["checked"]
     summary = (
-        f"{report['schema']} on {report['database']}: {checked['tables']} tables, "
-        f"{checked['enums']} enums, {checked['migrations']} migrations checked in {report['seconds']}s: "
+        f"{report['schema']} on {report['database']}: {plural(checked['tables'], 'table')}, "
+        f"{plural(checked['enums'], 'enum')}, {plural(checked['migrations'], 'migration')} "
+        f"checked in {report['seconds']}s: "
     )
     if report["healthy"]:
-        summary += f"{green}healthy{reset}" + (f" ({warnings} warning(s))" if warnings else "")
+        summary += f"{green}healthy{reset}" + (
+            f" ({plural(warnings, 'warning')})" if warnings else ""
+        )
     else:
-        summary += f"{red}{errors} problem(s){reset}" + (
-            f", {warnings} warning(s)" if warnings else ""
+        summary += f"{red}{plural(errors, 'problem')}{reset}" + (
+            f", {plural(warnings, 'warning')}" if warnings else ""
         )
     lines.append(summary)
     return "\n".join(lines)
@@ -552,15 +801,30 @@ def main(expected: dict, argv: list[str] | None = None) -> int:
     if not args.database_url:
         print("error: give --database-url or set DATABASE_URL", file=sys.stderr)
         return EXIT_USAGE
-    log = None if args.json else (lambda message: print(message, file=sys.stderr))
+    secrets = _sorted_secrets(_secret_candidates(args.database_url))
+
+    def say(text: str, stream) -> None:
+        print(scrub(text, secrets), file=stream)
+
     try:
+        import psycopg  # noqa: F401 - the one dependency: say so plainly when it is missing
+    except ImportError:
+        say('error: this script needs psycopg 3: pip install "psycopg[binary]"', sys.stderr)
+        return EXIT_UNREACHABLE
+    log = None if args.json else (lambda message: say(message, sys.stderr))
+    try:
+        parsed = parse_connection_string(args.database_url)
+        secrets = parsed.secrets
+        for note in url_policy(parsed, expected["schema"]):
+            if log is not None:
+                log(f"note: {note}")
         report = verify(args.database_url, expected, args.timeout, log)
     except Unreachable as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        say(f"error: {error}", sys.stderr)
+        return error.exit_code
     if args.json:
-        print(report_json(report))
+        say(report_json(report), sys.stdout)
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        print(report_text(report, color))
+        say(report_text(report, color), sys.stdout)
     return EXIT_HEALTHY if report["healthy"] else EXIT_DRIFT

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -68,7 +70,8 @@ def report_of(result) -> dict:
 
 def rows(url: str, sql: str, params=()) -> list[tuple]:
     with psycopg.connect(_libpq(url), autocommit=True) as connection:
-        return connection.execute(sql, params).fetchall()
+        cursor = connection.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def _libpq(url: str) -> str:
@@ -117,7 +120,7 @@ def test_fresh_database_deploys_healthy_and_prisma_agrees(prisma, project, url):
     assert status["history"] is None  # Prisma: the folder and the table agree
     # A second deploy is a no-op.
     again = report_of(run_deploy(project, url, "--json"))
-    assert again["migrations"] == {"applied": [], "already_applied": ["0_init"]}
+    assert again["migrations"] == {"applied": [], "already_applied": ["0_init"], "baselined": []}
 
 
 def test_records_what_prisma_records(prisma, pg_server, project, url):
@@ -490,6 +493,14 @@ def test_role_that_may_not_create_the_schema_is_told_the_grant(pg_server, projec
         result = run_deploy(project, url)
         assert result.returncode == 2
         assert f'GRANT CREATE ON DATABASE "{name}" TO "{role}"' in result.stderr
+        # The other advice, followed: the schema created for the role.  0_init's own
+        # CREATE SCHEMA IF NOT EXISTS would need CREATE on the database; deploy skips it.
+        advice = re.search(r"CREATE SCHEMA (\S+) AUTHORIZATION (\S+);", result.stderr).group(0)
+        with psycopg.connect(database, autocommit=True) as connection:
+            connection.execute(advice)
+        followed = run_deploy(project, url, "--json")
+        assert followed.returncode == 0, followed.stdout
+        assert history(url) == [("0_init", True, False, True, 1)]
     finally:
         pg_server.drop_database(name)
         with psycopg.connect(pg_server.admin_url, autocommit=True) as connection:
@@ -560,3 +571,121 @@ def test_statement_that_cannot_run_in_a_transaction_is_explained(project, url):
     assert result.returncode == 1
     assert "cannot run inside a transaction" in result.stderr
     assert history(url)[-1] == ("1_concurrently", False, False, False, 0)
+
+
+# --- nothing half-applied, nothing waiting forever (issue 9) ---------------------------------
+
+
+def test_a_migrations_own_begin_commit_cannot_commit_half_of_it(project, url):
+    assert run_deploy(project, url).returncode == 0
+    add_migration(
+        project,
+        "1_own_transaction",
+        "BEGIN; CREATE TABLE part1(id int); COMMIT; CREATE TABLE part2(id int); SELECT 1/0;",
+    )
+    result = run_deploy(project, url)
+    assert result.returncode == 1 and "division by zero" in result.stderr
+    tables = rows(url, f"SELECT tablename FROM pg_tables WHERE schemaname = '{SCHEMA}'")
+    assert ("part1",) not in tables and ("part2",) not in tables
+    # one row: the failure record, none claiming the migration applied
+    assert [h[:3] for h in history(url)] == [
+        ("0_init", True, False),
+        ("1_own_transaction", False, False),
+    ]
+
+
+def test_a_migration_with_begin_commit_applies_whole_with_one_row(prisma, project, url):
+    assert run_deploy(project, url).returncode == 0
+    add_migration(
+        project,
+        "1_enum",
+        '-- AlterEnum\nBEGIN;\nCREATE TABLE "part1" (id int);\nCOMMIT;\n' 'DROP TABLE "part1";\n',
+    )
+    result = run_deploy(project, url, "--json")
+    assert result.returncode == 0, result.stdout
+    assert history(url) == [("0_init", True, False, True, 1), ("1_enum", True, False, True, 1)]
+    migrations = project.parent / "migrations"
+    status = prisma.diagnose_migration_history(
+        prisma_files(project), _libpq(url), SCHEMA, migrations
+    )
+    assert status["editedMigrationNames"] == [] and status["history"] is None
+
+
+def test_a_migration_waits_for_table_locks_only_so_long(project, url):
+    assert run_deploy(project, url).returncode == 0
+    add_migration(
+        project,
+        "1_add_column",
+        'ALTER TABLE "users" ADD COLUMN "tmp" TEXT;\nALTER TABLE "users" DROP COLUMN "tmp";\n',
+    )
+    with psycopg.connect(_libpq(url)) as application:
+        # The running application, in the middle of a transaction on users.
+        application.execute(f'SELECT count(*) FROM "{SCHEMA}".users')
+        started = time.monotonic()
+        result = run_deploy(project, url, "--table-lock-timeout", "0.3")
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    assert "waited more than 0.3 s for a table lock, 4 times" in result.stderr
+    assert "idle in transaction" in result.stderr and "SELECT count(*)" in result.stderr
+    assert elapsed < 20
+    assert [h[0] for h in history(url)] == ["0_init"]  # not recorded: tried again next time
+    again = run_deploy(project, url)
+    assert again.returncode == 0, again.stderr
+    assert [h[0] for h in history(url)] == ["0_init", "1_add_column"]
+
+
+@pytest.mark.parametrize("value", ["0", "0.0001", "-1"])
+@pytest.mark.parametrize("option", ["--lock-timeout", "--table-lock-timeout"])
+def test_timeouts_that_mean_wait_forever_are_usage_errors(project, url, option, value):
+    result = run_deploy(project, url, option, value)
+    assert result.returncode == 3 and "is not a timeout" in result.stderr
+    assert "SQLSTATE" not in result.stderr
+
+
+def test_a_migration_folder_without_its_file_stops_like_prisma(project, url):
+    (project.parent / "migrations" / "1_lost").mkdir()
+    result = run_deploy(project, url)
+    assert result.returncode == 3 and "P3015" in result.stderr and "1_lost" in result.stderr
+
+
+def test_resolve_hint_runs_as_printed(project, url):
+    assert run_deploy(project, url).returncode == 0
+    add_migration(project, "1_broken", "SELECT 1/0;")
+    failed = run_deploy(project, url)
+    hint = re.search(r"run `(prisma-isolate deploy [^`]*--rolled-back)`", failed.stderr).group(1)
+    words = shlex.split(hint)
+    assert words[:3] == ["prisma-isolate", "deploy", str(project)]
+    resolved = subprocess.run(
+        [sys.executable, "-m", "generator", *words[1:]],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    assert resolved.returncode == 0, resolved.stderr
+
+
+def test_tables_without_history_are_baselined_only_when_equal(project, url):
+    assert run_deploy(project, url).returncode == 0
+    rows(url, f'DROP TABLE "{SCHEMA}"."_prisma_migrations"')
+    refused = run_deploy(project, url)
+    assert refused.returncode == 1 and "already holds exactly what the migrations" in refused.stderr
+    hint = re.search(r"`(prisma-isolate deploy [^`]*--baseline)`", refused.stderr).group(1)
+    baselined = run_deploy(project, url, *shlex.split(hint)[3:], "--json")
+    assert baselined.returncode == 0, baselined.stdout
+    assert report_of(baselined)["migrations"]["baselined"] == ["0_init"]
+    assert history(url) == [("0_init", True, False, True, 0)]
+    # Different tables: neither run nor recorded, and the difference is named.
+    rows(url, f'DROP TABLE "{SCHEMA}"."_prisma_migrations"')
+    rows(url, f'ALTER TABLE "{SCHEMA}".users DROP COLUMN "role"')
+    differs = run_deploy(project, url, "--baseline")
+    assert differs.returncode == 1 and "they differ" in differs.stderr
+    assert "column anythingllm.users.role: the column is missing" in differs.stderr
+
+
+def test_an_empty_migrations_folder_is_a_warning_not_healthy_silence(project, url, tmp_path):
+    assert run_deploy(project, url).returncode == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_deploy(project, url, "--migrations", str(empty))
+    assert "holds no migration, but the database has applied 1" in result.stderr
+    assert "0_init: a migration this schema does not know" in result.stdout

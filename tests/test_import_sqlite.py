@@ -254,7 +254,33 @@ def test_refusals_leave_the_target_unchanged(pg_server, anythingllm, tmp_path):
     with sqlite3.connect(bad) as db:  # breaks in the last table copied: all the rest rolls back
         db.execute("UPDATE workspace_chats SET include = 7 WHERE id = 1999")
     result = run_cli("import-sqlite", str(bad), str(schema), url=url)
-    assert result.returncode == 1 and "not a Boolean: 7" in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert (
+        "workspace_chats (id=1999), column include: cannot convert a int value (not a Boolean)"
+        in result.stderr
+    )
+    assert dump(pg_server, url) == before
+
+    # A rejected row is named by table, key and column; its values are never printed.
+    for name, statement, message in [
+        (
+            "nul.db",
+            "UPDATE users SET password = 'hunter2-hash' || char(0) || 'x' WHERE id = 5",
+            "users (id=5), column password: cannot convert a str value (text with a NUL byte",
+        ),
+        (
+            "epoch.db",
+            "UPDATE users SET createdAt = 99999999999999999 WHERE id = 6",
+            "users (id=6), column createdAt: cannot convert a int value (epoch milliseconds",
+        ),
+    ]:
+        broken = tmp_path / name
+        broken.write_bytes(sqlite_file.read_bytes())
+        with sqlite3.connect(broken) as db:
+            db.execute(statement)
+        result = run_cli("import-sqlite", str(broken), str(schema), url=url)
+        assert result.returncode == 1 and message in result.stderr, result.stderr
+        assert "hunter2" not in result.stderr and "99999999999999999" not in result.stderr
     assert dump(pg_server, url) == before
 
     orphan = tmp_path / "orphan.db"
@@ -280,7 +306,26 @@ def test_import_refuses_an_undeployed_target(corpus, database, tmp_path):
     url = with_parameter(database, "schema", SCHEMA)
     sqlite_file = anythingllm_sqlite(tmp_path / "a.db", users=5)
     result = run_cli("import-sqlite", str(sqlite_file), str(CORPUS / ANYTHINGLLM_2023), url=url)
-    assert result.returncode == 3 and "run `prisma-isolate deploy` first" in result.stderr
+    assert result.returncode == 1 and "run `prisma-isolate deploy` first" in result.stderr
+
+
+def test_sequences_restart_inside_the_transaction(database):
+    """A failed import leaves sequences where they were: they are restarted by
+    ALTER SEQUENCE, which rolls back (setval would not)."""
+    import psycopg
+
+    from generator.import_sqlite import TablePlan, _restart_sequences
+
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute("CREATE TABLE t (id SERIAL PRIMARY KEY)")
+        connection.execute("INSERT INTO t SELECT FROM generate_series(1, 3)")
+        connection.execute("DELETE FROM t WHERE id < 3")
+        connection.execute("INSERT INTO t (id) VALUES (41)")
+        plan = TablePlan("t", "public", ["id"], [], set(), ["id"], ["id"])
+        with connection.transaction(force_rollback=True):
+            _restart_sequences(connection, [plan])
+            assert connection.execute("SELECT nextval('t_id_seq')").fetchone() == (42,)
+        assert connection.execute("SELECT nextval('t_id_seq')").fetchone() == (4,)
 
 
 # --- every scalar type ------------------------------------------------------------------

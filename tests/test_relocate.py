@@ -289,3 +289,72 @@ def test_unreachable_database_is_exit_2_not_a_traceback(tmp_path):
     result = relocate(schema_file, "postgresql://app:secret@127.0.0.1:9/app", "--timeout", "1")
     assert result.returncode == 2
     assert "cannot connect to postgresql://app:***@127.0.0.1:9/app" in result.stderr
+
+
+def _history(url: str, schema: str) -> list[tuple]:
+    with psycopg.connect(libpq(url)) as connection:
+        if not connection.execute(
+            "SELECT to_regclass(%s)", (f'"{schema}"._prisma_migrations',)
+        ).fetchone()[0]:
+            return []
+        return connection.execute(
+            f'SELECT id, checksum, migration_name, finished_at FROM "{schema}"._prisma_migrations'
+            " ORDER BY migration_name, id"
+        ).fetchall()
+
+
+def _add_foreign_history(url: str) -> None:
+    """Another service's Prisma history in the same public._prisma_migrations."""
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        connection.execute(
+            "INSERT INTO public._prisma_migrations (id, checksum, migration_name, finished_at,"
+            " applied_steps_count) VALUES ('f-1', repeat('a', 64), '20240101000000_orders', now(), 1),"
+            " ('f-2', repeat('b', 64), '20240202000000_paid', now(), 1)"
+        )
+
+
+def test_only_our_history_moves_whole(legacy):
+    url, schema_file, _ = legacy
+    ours = _history(url, "public")
+    assert [r[2] for r in ours] == ["0_init"]
+    result = relocate(schema_file, url, "--json")
+    assert result.returncode == 0, result.stderr
+    assert _history(url, SCHEMA) == ours and _history(url, "public") == []
+
+
+def test_a_mixed_history_is_split_and_the_other_services_rows_stay(pg_server, legacy):
+    url, schema_file, _ = legacy
+    _add_foreign_history(url)
+    before = _history(url, "public")
+    theirs = [r for r in before if r[2] != "0_init"]
+    result = relocate(schema_file, url, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert "only the application's (0_init) moved" in report["notes"][0]
+    assert _history(url, "public") == theirs
+    assert _history(url, SCHEMA) == [r for r in before if r[2] == "0_init"]
+    # The other service's Prisma still sees its own history, and ours deploys cleanly.
+    deployed = run_cli(
+        "deploy",
+        str(schema_file),
+        "--database-url",
+        url,
+        "--migrations",
+        str(schema_file.parent / "migrations"),
+        "--json",
+    )
+    assert json.loads(deployed.stdout)["migrations"]["applied"] == [], deployed.stdout
+
+
+def test_a_history_with_no_row_of_ours_is_left_alone(pg_server, legacy, tmp_path):
+    url, schema_file, _ = legacy
+    _add_foreign_history(url)
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        connection.execute("DELETE FROM public._prisma_migrations WHERE migration_name = '0_init'")
+    before = _history(url, "public")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = relocate(schema_file, url, "--migrations", str(elsewhere))
+    assert result.returncode == 0, result.stderr
+    assert "was left alone" in result.stderr and "20240101000000_orders" in result.stderr
+    assert _history(url, "public") == before and _history(url, SCHEMA) == []

@@ -133,11 +133,36 @@ def test_each_damage_is_named_exactly(bundled, database, statements, expected):
     assert expected[0][1] in text.stdout
 
 
-def test_misplaced_table_points_at_relocate(bundled, database):
+def test_misplaced_table_advice_works_in_the_state_found(bundled, database):
+    """One table elsewhere while the schema holds the rest: relocate would refuse
+    (the schema is not empty), so the advice is the one statement that works."""
     execute(database, 'ALTER TABLE "document_vectors" SET SCHEMA public')
     report = json.loads(run_script(bundled, database, "--json").stdout)
     (finding,) = report["findings"]
-    assert "misplaced" in finding["message"] and "prisma-isolate relocate" in finding["message"]
+    assert "misplaced" in finding["message"] and "relocate" not in finding["message"]
+    advice = finding["message"].split("move this one table: ")[1]
+    assert advice == 'ALTER TABLE "public"."document_vectors" SET SCHEMA "anythingllm";'
+    execute(database, advice)
+    assert run_script(bundled, database).returncode == 0
+
+
+def test_verify_with_the_folder_sees_an_edited_applied_migration(bundled, database, tmp_path):
+    """deploy refuses an applied migration whose file changed; verify says so too."""
+    migrations = bundled.parent / "migrations"
+    schema = bundled.parent / "schema.prisma"
+    args = ["verify", str(schema), "--migrations", str(migrations), "--json"]
+    env = {**os.environ, "DATABASE_URL": database}
+    healthy = subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, env=env
+    )
+    assert healthy.returncode == 0, healthy.stdout
+    script = migrations / "0_init" / "migration.sql"
+    script.write_text(script.read_text() + "\n-- edited\n")
+    edited = subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, env=env
+    )
+    assert edited.returncode == 1
+    assert "edited after it was applied" in edited.stdout
 
 
 ENUM_SCHEMA = """
