@@ -113,7 +113,13 @@ class ConnectingCommand(click.Command):
         # that keeps the URL's password out of it.
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except (
+            click.exceptions.Exit,
+            click.ClickException,
+            click.Abort,
+            KeyboardInterrupt,
+            BrokenPipeError,
+        ):
             raise
         except Exception as error:  # noqa: BLE001
             if ctx.params.get("verbose"):
@@ -203,7 +209,7 @@ def _options_for(path: str, schema_name, keep_in_public, force, provider, prisma
     "-o",
     "--output",
     "output",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=str),
     help="Write the result here (a file, or a folder for a schema folder or several inputs).",
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the input files themselves.")
@@ -238,6 +244,7 @@ def rewrite(
 ):  # noqa: E501
     """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
     from .errors import PslError, SelfCheckError, UsageError
+    from .output import WriteError
 
     if output is not None and in_place:
         _fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
@@ -261,7 +268,7 @@ def rewrite(
         )
     if mode is WriteBack.IN_PLACE and "-" in paths:
         _fail("--in-place cannot rewrite standard input", EXIT_BAD_INPUT)
-    if mode is WriteBack.OUTPUT and len(paths) > 1 and output.exists() and not output.is_dir():
+    if mode is WriteBack.OUTPUT and len(paths) > 1 and Path(output).is_file():
         _fail(f"{output} is a file; several inputs need -o FOLDER", EXIT_BAD_INPUT)
 
     changed_count = 0
@@ -282,10 +289,16 @@ def rewrite(
             continue
         except UsageError as error:
             _fail(str(error), EXIT_BAD_INPUT)
+        except WriteError as error:
+            click.echo(f"error: {error}", err=True)
+            status = max(status, EXIT_BAD_INPUT)
+            continue
         except SelfCheckError as error:
             click.echo(f"error: internal error (nothing written for {path}): {error}", err=True)
             status = EXIT_INTERNAL
             continue
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click exits quietly
         except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
             if verbose:
                 import traceback
@@ -410,36 +423,40 @@ def _rewrite_one(
         sys.stdout.flush()
         return bool(changed)
 
-    from .parser import write_atomic
+    from .output import write_files
 
     if mode is WriteBack.IN_PLACE:
-        for name in changed:
-            write_atomic(Path(name), outcome.outputs[name])
-            if not quiet:
+        # A schema folder is one schema: all its files are rewritten, or none.
+        write_files({Path(name): outcome.outputs[name] for name in changed})
+        if not quiet:
+            for name in changed:
                 click.echo(f"rewrote {name}", err=True)
         return bool(changed)
 
     # WriteBack.OUTPUT: the whole schema goes under -o, changed or not.
+    pending = {}
     for name, text in outcome.outputs.items():
         destination = _destination(name, location, output, several)
-        if (
-            destination.exists()
-            and destination.read_text(encoding="utf-8", errors="replace") == text
-        ):
+        if destination.is_file() and destination.read_bytes() == text.encode("utf-8"):
             continue
-        write_atomic(destination, text)
-        if not quiet:
+        pending[destination] = text
+    write_files(pending)
+    if not quiet:
+        for destination in pending:
             click.echo(f"wrote {destination}", err=True)
     return bool(changed)
 
 
-def _destination(name: str, location: Path | None, output: Path, several: bool) -> Path:
+def _destination(name: str, location: Path | None, output: str, several: bool) -> Path:
+    """Where one file goes under -o.  `output` is the argument as typed: a
+    trailing "/" says "a folder" even when it does not exist yet."""
+    folder = Path(output)
     if location is not None and location.is_dir():
-        return output / Path(name).relative_to(location)
+        return folder / Path(name).relative_to(location)
     filename = Path(name).name if location is not None else "schema.prisma"
-    if several or output.is_dir() or str(output).endswith(os.sep):
-        return output / filename
-    return output
+    if several or folder.is_dir() or output.endswith(("/", os.sep)):
+        return folder / filename
+    return folder
 
 
 @main.command()
@@ -474,16 +491,19 @@ def _run_guarded(verbose: bool, body, bad_input: int = EXIT_BAD_INPUT):
     """Run `body`, turning our exceptions into black-style exit codes
     (`bad_input` for commands whose 2 means something else)."""
     from .errors import PslError, SelfCheckError, UsageError
+    from .output import WriteError
 
     try:
         return body()
     except PslError as error:
         click.echo(str(error), err=True)
         sys.exit(bad_input)
-    except UsageError as error:
+    except (UsageError, WriteError) as error:
         _fail(str(error), bad_input)
     except SelfCheckError as error:
         _fail(f"internal error (nothing written): {error}", EXIT_INTERNAL)
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): click exits quietly
     except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
         if verbose:
             import traceback
@@ -621,7 +641,7 @@ def generate(
                     click.echo(f"{output}: up to date", err=True)
                 return []
         from .generate import generate as generate_files
-        from .parser import write_atomic
+        from .output import write_files
 
         outcome, location = _isolated(path, options, None, quiet)
         root = str(location) if location is not None and location.is_dir() else None
@@ -642,14 +662,14 @@ def generate(
         if not quiet:
             for note in generated.notes:
                 click.echo(note, err=True)
-        changed = []
+        changed = {}
         for relative, text in generated.files.items():
             destination = output / relative
             if destination.is_file() and destination.read_bytes() == text.encode("utf-8"):
                 continue
-            changed.append(destination)
-            if not check:
-                write_atomic(destination, text)
+            changed[destination] = text
+        if not check:
+            write_files(changed)  # all of them, or none
         if cache_key is not None and not check and not _has_warnings(outcome):
             cache.remember_outputs(cache_key, generated.files)
         if not quiet:

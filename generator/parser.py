@@ -11,7 +11,6 @@ import gc
 import hashlib
 import os
 import re
-import tempfile
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -590,25 +589,3 @@ def parse_sources(sources: list[SourceFile]) -> Schema:
     if diagnostics:
         raise PslError(diagnostics)
     return Schema(parsed)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temp file in the same folder and a rename,
-    so that a reader never sees half a file and a crash leaves the old one."""
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
