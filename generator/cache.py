@@ -29,14 +29,18 @@ def _cache_dir() -> Path | None:
 
 
 def _code_fingerprint() -> str:
-    """Changes whenever the package's code or grammar changes, so that a
-    development checkout never trusts verdicts of older code."""
+    """Changes whenever the package's code, grammar or templates change, so
+    that a development checkout never trusts verdicts of older code."""
+    from . import templates as templates_package  # an empty package: cheap to import
+
     package = Path(__file__).parent
+    templates = Path(templates_package.__file__).parent
     parts = [__version__]
-    for path in sorted(package.iterdir()):
-        if path.suffix in (".py", ".lark"):
-            stat = path.stat()
-            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    for folder, suffixes in ((package, (".py", ".lark")), (templates, (".jinja",))):
+        for path in sorted(folder.iterdir()):
+            if path.suffix in suffixes:
+                stat = path.stat()
+                parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts)
 
 

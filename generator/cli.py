@@ -193,7 +193,20 @@ def _options_for(path: str, schema_name, keep_in_public, force, provider, prisma
     except UsageError as error:
         _fail(str(error), EXIT_BAD_INPUT)
     if version is None:
-        version = version_from_package_json(Path.cwd() if path == "-" else Path(path))
+        version = version_from_package_json(
+            Path.cwd() if path == "-" else Path(path),
+            warn=lambda message: click.echo(f"warning: {message}", err=True),
+        )
+    params = click.get_current_context().params
+    if params.get("verbose") and not params.get("quiet"):
+        click.echo(
+            (
+                f"target Prisma {version} (from {version.origin})"
+                if version is not None
+                else "target Prisma unknown (no package.json names prisma; --prisma-version sets it)"
+            ),
+            err=True,
+        )
     return RewriteOptions(
         schema=schema_name,
         keep_in_public=keep_in_public,
@@ -276,9 +289,6 @@ def rewrite(
     status = EXIT_OK
     for path in paths:
         options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
-        if verbose and options.prisma_version is not None and not quiet:
-            target = options.prisma_version
-            click.echo(f"target Prisma {target} (from {target.origin})", err=True)
         try:
             changed = _rewrite_one(
                 path, output, mode, options, color, stdin_filename, quiet, verbose, len(paths) > 1
@@ -622,6 +632,7 @@ def generate(
         from .generate_names import migration_folder_name
 
         folder = migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
+        output_dir = repository_relative(output)
         # The build step re-runs generate on an unchanged schema: when these exact
         # bytes, options and code produced files that are all still in place,
         # there is nothing to parse.
@@ -631,7 +642,7 @@ def generate(
                 [
                     (
                         "generate",
-                        f"{folder}\0{output.as_posix()}\0{healthcheck_path}\0{dev_sqlite}".encode(),
+                        f"{folder}\0{output_dir}\0{healthcheck_path}\0{dev_sqlite}".encode(),
                     )
                 ],
                 cache_key,
@@ -654,7 +665,7 @@ def generate(
             options.schema,
             folder,
             converted,
-            output_dir=output.as_posix(),
+            output_dir=output_dir,
             prisma_version=options.prisma_version,
             healthcheck_path=healthcheck_path,
             dev_sqlite=dev_sqlite,
@@ -683,6 +694,17 @@ def generate(
     changed = _run_guarded(verbose, body)
     if check and changed:
         sys.exit(EXIT_CHANGES)
+
+
+def repository_relative(folder: Path) -> str:
+    """`folder` as railway.toml names it: relative to the root of the git
+    repository holding it (where Railway runs commands), else to the folder's
+    own parent.  Never as typed: the file must not depend on where generate ran."""
+    absolute = Path(os.path.abspath(folder))
+    for root in absolute.parents:
+        if (root / ".git").exists():
+            return absolute.relative_to(root).as_posix()
+    return absolute.name
 
 
 def _original_provider(outcome) -> str | None:
@@ -1144,6 +1166,15 @@ def import_sqlite(
     from .verify_runtime import EXIT_USAGE, plural
 
     notes = _check_connection_arguments(database_url, schema_name)
+    from .import_sqlite import SQLITE_HEADER
+
+    if Path(path).is_file():
+        with open(path, "rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                _usage_error(
+                    f"{path} is a SQLite database, not a schema: the arguments are "
+                    "SQLITE_FILE SCHEMA (swapped?)"
+                )
     # The schema describing the SQLite file is usually the legacy SQLite one.
     options = _options_for(
         path, schema_name, keep_in_public, force, provider or "postgresql", prisma_version

@@ -209,11 +209,23 @@ class EnumType:
 
 
 @dataclass
+class Extension:
+    """A PostgreSQL extension of the datasource's `extensions = [...]`."""
+
+    name: str  # the database name: `map:` when given
+    schema: str | None
+    version: str | None
+
+
+@dataclass
 class Database:
     default_schema: str
     schemas: list[str]  # schemas that hold objects, alphabetically: CREATE SCHEMA each
     enums: list[EnumType]
     tables: list[Table]  # model tables in declaration order, then join tables
+    extensions: list[Extension] = dataclass_field(
+        default_factory=list
+    )  # by name, as Prisma orders them
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -529,7 +541,28 @@ class _Builder:
             for e in self.enums
         ]
         holders = {t.name.schema for t in tables + join_tables} | {e.name.schema for e in enums}
-        return Database(self.default_schema, sorted(holders), enums, tables + join_tables)
+        return Database(
+            self.default_schema, sorted(holders), enums, tables + join_tables, self.extensions()
+        )
+
+    def extensions(self) -> list[Extension]:
+        """`extensions = [name, name(map: …, schema: …, version: …)]`, as Prisma
+        creates them: sorted by database name."""
+        datasources = self.schema.datasources()
+        prop = datasources[0].property("extensions") if datasources else None
+        if prop is None or not isinstance(prop.value, ArrayLit):
+            return []
+        found = []
+        for item in prop.value.items:
+            if isinstance(item, Constant):
+                found.append(Extension(item.name, None, None))
+            elif isinstance(item, FunctionCall):
+                arguments = {a.name: a.value for a in item.arguments if a.name}
+                text = {k: v.value for k, v in arguments.items() if isinstance(v, StringLit)}
+                found.append(
+                    Extension(text.get("map", item.name), text.get("schema"), text.get("version"))
+                )
+        return sorted(found, key=lambda e: e.name)
 
     def _is_forward_relation(self, field: Field) -> bool:
         if field.type is None or self.field_kind(field) != "relation":
@@ -642,7 +675,10 @@ class _Builder:
         if on_delete is not None and isinstance(on_delete.value, Constant):
             delete_action = REFERENTIAL_ACTIONS[on_delete.value.name]
         else:
-            delete_action = "SET NULL" if field.type.optional else "RESTRICT"
+            # Prisma's referential arity: required as soon as one of the relation's
+            # scalar fields is required, whatever the relation field's own `?`.
+            required = not field.type.optional or any(not f.type.optional for f in fields)
+            delete_action = "RESTRICT" if required else "SET NULL"
         if on_update is not None and isinstance(on_update.value, Constant):
             update_action = REFERENTIAL_ACTIONS[on_update.value.name]
         else:

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from . import __version__
-from .errors import Diagnostic, PslError
 from .generate_names import migration_folder_name  # noqa: F401 - part of this module's API
 from .isolate import Outcome
 from .parser import parse_sources
 from .source import SourceFile
-from .sql import schema_sql
+from .sql import require_postgresql, schema_sql
 from .templating import render
 from .verify import expected_for, script_filename, verification_script
 from .versions import datasource_url_allowed
@@ -51,7 +50,7 @@ def generate(
     migration: str,
     converted_from: str | None,
     *,
-    output_dir: str = "out",
+    output_dir: str = "out",  # the output folder, relative to the repository root
     prisma_version=None,
     healthcheck_path: str = "/api/ping",
     dev_sqlite: bool = False,
@@ -61,17 +60,7 @@ def generate(
     rewritten = outcome.schema or parse_sources(
         [SourceFile(p, t) for p, t in outcome.outputs.items()]
     )
-    provider = rewritten.datasources()[0].property("provider").value.value
-    if provider not in ("postgresql", "postgres"):
-        raise PslError(
-            [
-                Diagnostic(
-                    "error",
-                    f'migration SQL is generated for PostgreSQL only, not "{provider}"',
-                    path=next(iter(outcome.outputs)),
-                )
-            ]
-        )
+    require_postgresql(rewritten)
     files: dict[str, str] = {}
     datasource_file = rewritten.datasources()[0].span.source.path
     if root is None and len(outcome.outputs) == 1:

@@ -42,6 +42,8 @@ from .nodes import (
 )
 from .source import SourceFile, Span, schema_files_in
 
+MAX_ARRAY_DEPTH = 32  # PSL has no nested arrays; deeper than this is refused, located
+
 # What the user should read for each terminal in "expected one of ...".
 _TERMINAL_NAMES = {
     "NAME": "identifier",
@@ -92,6 +94,7 @@ class _Builder(Transformer):
     def __init__(self):
         super().__init__(visit_tokens=False)
         self.source: SourceFile | None = None
+        self.array_depth: dict[int, int] = {}  # id(ArrayLit) -> nesting, for nested ones only
 
     def _span(self, start: int, end: int) -> Span:
         return Span(self.source, start, end)
@@ -116,7 +119,18 @@ class _Builder(Transformer):
         items = children[1:-1]
         trailing = bool(items) and type(items[-1]) is Token
         items = [c for c in items if type(c) is not Token]
-        return ArrayLit(items, trailing, Span(self.source, open_bracket.start_pos, close.end_pos))
+        array = ArrayLit(items, trailing, Span(self.source, open_bracket.start_pos, close.end_pos))
+        # PSL has no nested arrays; a pathological nesting must end as a located
+        # error here, not as a RecursionError wherever the AST is walked later.
+        nested = [self.array_depth.get(id(i), 1) for i in items if type(i) is ArrayLit]
+        if nested:
+            depth = 1 + max(nested)
+            if depth > MAX_ARRAY_DEPTH:
+                raise PslError(
+                    [Diagnostic.at(array.span, f"arrays nested more than {MAX_ARRAY_DEPTH} deep")]
+                )
+            self.array_depth[id(array)] = depth
+        return array
 
     def function_call(self, children):
         name, (arguments, trailing_comma, end) = children
@@ -381,6 +395,7 @@ def parse_source(source: SourceFile) -> SchemaFile:
     """Parse one file.  Raises PslError with a located diagnostic."""
     parser = get_parser()
     _builder.source = source
+    _builder.array_depth.clear()  # ids of a previous parse's arrays may be reused
     del _comments[:]
     with gc_paused():
         try:

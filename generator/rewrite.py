@@ -483,15 +483,17 @@ def _plan_provider(datasource: Config, options: RewriteOptions, messages) -> lis
 
 def _plan_schemas_list(datasource: Config, used: list[str], options: RewriteOptions, messages):
     """The datasource's `schemas`: exactly the schemas in use (plus any that an
-    `extensions` entry names).  Listing an unused `public` is what brings back
-    P3005 on a shared database, so an unused entry is dropped, with a note."""
+    `extensions` entry names), and always the isolated one, which holds the
+    migration history even when no block does (Prisma rejects `schemas = []`).
+    Listing an unused `public` is what brings back P3005 on a shared database,
+    so an unused entry is dropped, with a note."""
     prop = datasource.property("schemas")
     existing = datasource_schemas(datasource)
     if prop is not None and existing is None:
         raise PslError(
             [Diagnostic.at(prop.value.span, "`schemas` must be an array of string literals")]
         )
-    needed = set(used) | _extension_schemas(datasource)
+    needed = set(used) | {options.schema} | _extension_schemas(datasource)
     kept = [s for s in (existing or []) if s in needed]
     dropped = [s for s in (existing or []) if s not in needed]
     new_order = [options.schema] + sorted(set(used) - {options.schema})

@@ -6,8 +6,25 @@ the tests); it checks what would make the isolation rewrite wrong or unsafe.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
+from datetime import datetime
+
 from .errors import Diagnostic, PslError
-from .nodes import ArrayLit, Config, Enum, Model, Schema, StringLit, TypeAlias
+from .nodes import (
+    ArrayLit,
+    Config,
+    Constant,
+    Enum,
+    FunctionCall,
+    Model,
+    NumberLit,
+    Schema,
+    StringLit,
+    TypeAlias,
+)
 
 SCALAR_TYPES = frozenset(
     ["String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"]
@@ -75,6 +92,8 @@ def check(schema: Schema) -> None:
 
     listed = datasource_schemas(datasources[0]) if datasources else None
     for block in schema.blocks:
+        if isinstance(block, (Model, Enum)):
+            _check_members(block, named, diagnostics)
         if isinstance(block, Model):
             for field in block.fields:
                 if field.type is None:
@@ -125,6 +144,167 @@ def check(schema: Schema) -> None:
                 )
     if diagnostics:
         raise PslError(diagnostics)
+
+
+# --- values Prisma refuses: each a located error, never SQL or an internal error ----
+
+REFERENTIAL_ACTIONS = ("Cascade", "Restrict", "NoAction", "SetNull", "SetDefault")
+# Native types whose one argument is a fractional-seconds precision.
+_PRECISION_TYPES = ("Timestamp", "Timestamptz", "Time", "Timetz")
+_RANGES = {
+    # Prisma reads an Int default as 64 bits; PostgreSQL's INTEGER then refuses
+    # anything past 32 (a departure, listed in the README: refused here).
+    "Int": (-(2**31), 2**31 - 1, "integer"),
+    "BigInt": (-(2**63), 2**63 - 1, "integer"),
+}
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _check_members(block, named: dict, diagnostics: list[Diagnostic]) -> None:
+    """Duplicate fields or values, and every field's values."""
+    seen: set[str] = set()
+    members = block.values if isinstance(block, Enum) else block.fields
+    for member in members:
+        if member.name in seen:
+            what = "Value" if isinstance(block, Enum) else "Field"
+            diagnostics.append(
+                Diagnostic.at(
+                    member.span,
+                    f'{what} "{member.name}" is already defined on {_kind(block)} "{block.name}".',
+                )
+            )
+        seen.add(member.name)
+        if isinstance(block, Model) and member.type is not None:
+            for attribute in member.attributes:
+                problem = _attribute_problem(member, attribute, named)
+                if problem is not None:
+                    diagnostics.append(Diagnostic.at(problem[0], problem[1]))
+
+
+def _attribute_problem(field, attribute, named: dict):
+    """(span, message) for an attribute value Prisma refuses, or None."""
+    if attribute.name == "default" and attribute.arguments and field.type.unsupported is None:
+        argument = attribute.argument("value", 0)
+        if argument is not None and argument.value is not None:
+            return _default_problem(field, argument.value, named)
+    if attribute.name == "relation":
+        for name in ("onDelete", "onUpdate"):
+            argument = attribute.argument(name)
+            if argument is not None and isinstance(argument.value, Constant):
+                if argument.value.name not in REFERENTIAL_ACTIONS:
+                    return (
+                        argument.value.span,
+                        f'Error parsing attribute "@relation": Invalid referential action: '
+                        f"`{argument.value.name}` (one of {', '.join(REFERENTIAL_ACTIONS)})",
+                    )
+    if attribute.name[3:] in _PRECISION_TYPES and attribute.name.startswith("db."):
+        for argument in attribute.arguments or []:
+            if isinstance(argument.value, NumberLit) and not (
+                argument.value.raw.isdigit() and int(argument.value.raw) <= 6
+            ):
+                native = f"{attribute.name[3:]}({argument.value.raw})"
+                return (
+                    argument.value.span,
+                    f"Argument M is out of range for native type `{native}` of Postgres: "
+                    "M can range from 0 to 6.",
+                )
+    return None
+
+
+def _default_problem(field, value, named: dict):
+    kind = field.type.name
+    if isinstance(value, FunctionCall):
+        return None  # now(), autoincrement(), dbgenerated(...): Prisma's own rules
+    if isinstance(value, ArrayLit):
+        if not (field.type.list or field.type.legacy_list):
+            return value.span, f"Expected a {kind} value, but found a list"
+        for item in value.items:
+            if isinstance(item, ArrayLit):
+                return item.span, f"Expected a {kind} value, but found a nested list"
+            problem = _scalar_problem(kind, item, named)
+            if problem is not None:
+                return item.span, problem
+        return None
+    problem = _scalar_problem(kind, value, named)
+    return None if problem is None else (value.span, problem)
+
+
+def _parse_error(text: str, what: str) -> str:
+    return f'Error parsing attribute "@default": Parse error: "{text}" is not a valid {what}.'
+
+
+def _scalar_problem(kind: str, value, named: dict) -> str | None:
+    """Why `value` cannot be the default of a `kind` field, or None."""
+    if isinstance(value, Constant) and value.name[:1].isdigit():
+        return f"`{value.name}` is not a number Prisma reads (digits, an optional . and digits)"
+    if kind in _RANGES:
+        if not isinstance(value, NumberLit):
+            return f"Expected a numeric value for {kind}, but found `{_shown(value)}`"
+        low, high, what = _RANGES[kind]
+        digits = value.raw.lstrip("-")
+        if not digits.isdigit():
+            return _parse_error(value.raw, what)
+        if len(digits) > 20 or not low <= int(value.raw) <= high:
+            return _parse_error(value.raw, f"{what} for {kind} (out of range)")
+        return None
+    if kind in ("Float", "Decimal"):
+        if isinstance(value, NumberLit):
+            return None
+        if kind == "Decimal" and isinstance(value, StringLit):
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                Decimal(value.value)
+            except InvalidOperation:
+                return _parse_error(value.value, "decimal")
+            return None
+        return f"Expected a numeric value for {kind}, but found `{_shown(value)}`"
+    if kind == "Boolean":
+        if isinstance(value, Constant) and value.name in ("true", "false"):
+            return None
+        return f"Expected a Boolean value, but found `{_shown(value)}`"
+    if kind in ("String", "DateTime", "Bytes", "Json"):
+        if not isinstance(value, StringLit):
+            return f"Expected a String value for {kind}, but found `{_shown(value)}`"
+        return _string_problem(kind, value.value)
+    if isinstance(named.get(kind), Enum):
+        if not isinstance(value, Constant):
+            return f"Expected an enum value of {kind}, but found `{_shown(value)}`"
+        if value.name not in {v.name for v in named[kind].values}:
+            return f'The defined default value `{value.name}` is not a valid value of the enum "{kind}".'
+    return None
+
+
+def _string_problem(kind: str, text: str) -> str | None:
+    if kind == "DateTime":
+        try:
+            valid = bool(_RFC3339.fullmatch(text)) and bool(
+                datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            )
+        except ValueError:
+            valid = False
+        return None if valid else _parse_error(text, "rfc3339 datetime string")
+    if kind == "Bytes":
+        try:
+            base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            return _parse_error(text, "base64 string")
+    if kind == "Json":
+        try:
+            json.loads(text)
+        except ValueError:
+            return _parse_error(text, "JSON string")
+    return None
+
+
+def _shown(value) -> str:
+    if isinstance(value, StringLit):
+        return value.raw
+    if isinstance(value, NumberLit):
+        return value.raw
+    if isinstance(value, Constant):
+        return value.name
+    return type(value).__name__
 
 
 def _kind(block) -> str:

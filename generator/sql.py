@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .ddl import Database, build_database
-from .nodes import Schema
+from .errors import Diagnostic, PslError
+from .nodes import Schema, StringLit
 from .parser import gc_paused
 from .templating import render
 
@@ -14,6 +15,22 @@ def migration_sql(database: Database) -> str:
     return text.rstrip("\n") + "\n" if text.strip() else ""
 
 
+def require_postgresql(schema: Schema) -> None:
+    """Migration SQL is PostgreSQL's: any other provider is refused where it stands."""
+    prop = schema.datasources()[0].property("provider")
+    provider = prop.value.value if isinstance(prop.value, StringLit) else None
+    if provider not in ("postgresql", "postgres"):
+        raise PslError(
+            [
+                Diagnostic.at(
+                    prop.value.span,
+                    f'migration SQL is generated for PostgreSQL only, not "{provider}"',
+                )
+            ]
+        )
+
+
 def schema_sql(schema: Schema, default_schema: str) -> str:
+    require_postgresql(schema)
     with gc_paused():  # many small objects, none of them cyclic garbage
         return migration_sql(build_database(schema, default_schema))

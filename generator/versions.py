@@ -68,8 +68,9 @@ def parse_version_option(text: str) -> PrismaVersion:
     return version
 
 
-def version_from_package_json(start: Path) -> PrismaVersion | None:
-    """The Prisma version in the nearest package.json at or above `start`."""
+def version_from_package_json(start: Path, warn=None) -> PrismaVersion | None:
+    """The Prisma version in the nearest package.json at or above `start`
+    (`warn` is told when that file cannot be read)."""
     directory = start if start.is_dir() else start.parent
     for folder in [directory.resolve(), *directory.resolve().parents]:
         manifest = folder / "package.json"
@@ -77,7 +78,15 @@ def version_from_package_json(start: Path) -> PrismaVersion | None:
             continue
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as error:
+            if warn is not None:
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                warn(
+                    f"{manifest}: cannot read the Prisma version ({reason}); the target is "
+                    "unknown (--prisma-version sets it)"
+                )
             return None
         for section in ("dependencies", "devDependencies"):
             deps = data.get(section) or {}

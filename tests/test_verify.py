@@ -22,6 +22,7 @@ from generator.isolate import isolate
 from generator.options import RewriteOptions
 from generator.parser import parse_path, parse_text
 from generator.urls import with_database
+from generator.verify import BLACK_LINE_LENGTH
 
 SCHEMA = "anythingllm"
 PASSWORD = "s3cret-pa55word"
@@ -288,7 +289,7 @@ def test_generated_file_is_black_clean_and_compiles(tmp_path):
     outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
     generated = generate(outcome, None, SCHEMA, "0_init", None)
     text = generated.files[f"verify_{SCHEMA}.py"]
-    assert black.format_str(text, mode=black.Mode()) == text
+    assert black.format_str(text, mode=black.Mode(line_length=BLACK_LINE_LENGTH)) == text
     path = tmp_path / "verify.py"
     path.write_text(text)
     py_compile.compile(str(path), doraise=True)
@@ -405,7 +406,7 @@ def test_embedded_catalog_survives_quotes_backslashes_and_unicode():
         "migrations": ["0_init"],
     }
     text = verification_script(expected, "schema.prisma")
-    assert black.format_str(text, mode=black.Mode()) == text
+    assert black.format_str(text, mode=black.Mode(line_length=BLACK_LINE_LENGTH)) == text
     import types
 
     module = types.ModuleType("generated_verify")

@@ -1,0 +1,182 @@
+"""Schemas Prisma refuses get a located error and exit 2 from us too, never SQL
+or an internal error; and the SQL details Prisma's engine is the judge of."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+HEAD = 'datasource db {\n  provider = "postgresql"\n}\n\n'
+RELATION = "  b   B   @relation(fields: [bid], references: [id], onDelete: {action})\n  bid Int\n"
+
+# name -> (model/enum text after HEAD, the line Prisma names)
+REFUSED = {
+    "duplicate field": ("model A {\n  id Int @id\n  id String\n}\n", 7),
+    "duplicate enum value": ("enum E {\n  A\n  A\n}\n\nmodel M {\n  id Int @id\n  e E\n}\n", 7),
+    "Int default 1.5": ("model A {\n  id Int @id\n  x  Int @default(1.5)\n}\n", 7),
+    "invalid DateTime default": (
+        'model A {\n  id Int @id\n  x  DateTime @default("yesterday")\n}\n',
+        7,
+    ),
+    "DateTime without an offset": (
+        'model A {\n  id Int @id\n  x  DateTime @default("2024-01-02")\n}\n',
+        7,
+    ),
+    "invalid base64 Bytes default": ('model A {\n  id Int @id\n  x  Bytes @default("!!!")\n}\n', 7),
+    "5,000-digit Int": ("model A {\n  id Int @id\n  x  Int @default(" + "9" * 5000 + ")\n}\n", 7),
+    "3,000-deep nested array": (
+        "model A {\n  id Int @id\n  x  Int[] @default(" + "[" * 3000 + "1" + "]" * 3000 + ")\n}\n",
+        7,
+    ),
+    "BigInt past 64 bits": (
+        "model A {\n  id Int @id\n  x  BigInt @default(9223372036854775808)\n}\n",
+        7,
+    ),
+    "invalid JSON default": ('model A {\n  id Int @id\n  x  Json @default("{not json")\n}\n', 7),
+    "Timestamp(7)": ("model A {\n  id Int @id\n  x  DateTime @db.Timestamp(7)\n}\n", 7),
+    "1e10": ("model A {\n  id Int @id\n  x  Float @default(1e10)\n}\n", 7),
+    "0x10": ("model A {\n  id Int @id\n  x  Int @default(0x10)\n}\n", 7),
+    "referential action typo": (
+        "model A {\n  id  Int @id\n"
+        + RELATION.format(action="Cascad")
+        + "}\n\nmodel B {\n  id Int @id\n  a  A[]\n}\n",
+        7,
+    ),
+}
+
+
+def ours(text: str, command: str = "sql"):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", command, "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    return result
+
+
+@pytest.mark.parametrize("body, line", REFUSED.values(), ids=REFUSED.keys())
+def test_what_prisma_refuses_is_a_located_error(prisma, body, line):
+    text = HEAD + body
+    with pytest.raises(Exception) as refused:  # noqa: PT011 - the harness's own error
+        prisma.validate([("schema.prisma", text)])
+    assert f"schema.prisma:{line}" in str(refused.value)
+    for command in ("sql", "rewrite"):
+        result = ours(text, command)
+        assert result.returncode == 2, (command, result.stdout[:200])
+        assert re.match(rf"<stdin>:{line}:\d+: error: ", result.stderr), result.stderr[:300]
+        assert result.stdout == ""
+
+
+def test_an_int_default_past_32_bits_is_refused_though_prisma_accepts_it(prisma):
+    """A departure (README): Prisma accepts it, and PostgreSQL's INTEGER then
+    refuses the migration at deploy time."""
+    text = HEAD + "model A {\n  id Int @id\n  x  Int @default(2147483648)\n}\n"
+    prisma.validate([("schema.prisma", text)])
+    result = ours(text)
+    assert result.returncode == 2 and "out of range" in result.stderr
+
+
+def test_a_5000_digit_decimal_is_valid_as_prisma_says(prisma):
+    text = HEAD + "model A {\n  id Int @id\n  x  Decimal @default(" + "9" * 5000 + ")\n}\n"
+    prisma.validate([("schema.prisma", text)])
+    assert ours(text).returncode == 0
+
+
+def test_no_models_still_lists_the_isolated_schema(prisma):
+    result = ours(HEAD, "rewrite")
+    assert result.returncode == 0
+    assert 'schemas  = ["anythingllm"]' in result.stdout
+    prisma.validate([("schema.prisma", result.stdout)])
+
+
+def test_sql_refuses_another_provider_like_generate():
+    result = ours('datasource db {\n  provider = "sqlserver"\n}\n\nmodel A {\n  id Int @id\n}\n')
+    assert result.returncode == 2
+    assert "<stdin>:2:14: error: migration SQL is generated for PostgreSQL only" in result.stderr
+
+
+EXTENSIONS = """generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["postgresqlExtensions"]
+}
+
+datasource db {
+  provider   = "postgresql"
+  extensions = [pgcrypto, hstore(schema: "public"), uuid_ossp(map: "uuid-ossp", schema: "anythingllm", version: "1.1"), vector]
+}
+
+model Item {
+  id        Int                        @id
+  embedding Unsupported("vector(3)")?
+}
+"""
+
+
+def test_extensions_are_created_as_prisma_writes_them(prisma):
+    from generator.isolate import isolate
+    from generator.options import RewriteOptions
+    from generator.parser import parse_sources, parse_text
+    from generator.source import SourceFile
+    from generator.sql import schema_sql
+
+    outcome = isolate(parse_text(EXTENSIONS), RewriteOptions())
+    (text,) = outcome.outputs.values()
+    ours_sql = schema_sql(parse_sources([SourceFile("schema.prisma", text)]), "anythingllm")
+    assert ours_sql == prisma.diff_from_empty([("schema.prisma", text)], "anythingllm")
+    assert (
+        'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA "anythingllm" VERSION "1.1";'
+        in ours_sql
+    )
+
+
+def test_a_schema_using_vector_deploys(database, tmp_path):
+    """The issue's case: Unsupported("vector(3)") failed to deploy without its extension."""
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(
+        EXTENSIONS.replace(
+            'pgcrypto, hstore(schema: "public"), uuid_ossp(map: "uuid-ossp", schema: "anythingllm", version: "1.1"), ',
+            "",
+        )
+    )
+    generated = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(schema),
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert generated.returncode == 0, generated.stderr
+    deployed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "deploy",
+            str(tmp_path / "out" / "schema.prisma"),
+            "--database-url",
+            database + "&schema=anythingllm",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert deployed.returncode == 0, deployed.stderr
+    with psycopg.connect(database) as connection:
+        assert connection.execute(
+            "SELECT extname FROM pg_extension WHERE extname = 'vector'"
+        ).fetchone()
+        connection.execute("INSERT INTO anythingllm.\"Item\" VALUES (1, '[1,2,3]')")

@@ -1,0 +1,137 @@
+"""Artifacts are the same bytes from any working directory, with any version of
+a dependency the project allows, and a cached verdict never outlives the code
+(templates included) that produced it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator.generate import generate
+from generator.isolate import isolate
+from generator.options import RewriteOptions
+from generator.parser import parse_path
+
+
+def generate_cli(*args: str, cwd: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", *args, "-q"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_railway_toml_does_not_depend_on_the_working_directory(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "deploy").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    schema = str(ROOT / "schema.prisma")
+    generate_cli(schema, "--provider", "postgresql", "-o", "deploy/out", cwd=repo)
+    first = (repo / "deploy" / "out" / "railway.toml").read_text()
+    generate_cli(schema, "--provider", "postgresql", "-o", "out", cwd=repo / "deploy")
+    generate_cli(schema, "--provider", "postgresql", "-o", str(repo / "deploy/out"), cwd=tmp_path)
+    assert (repo / "deploy" / "out" / "railway.toml").read_text() == first
+    assert "prisma-isolate deploy deploy/out/schema.prisma " in first
+    # Outside a repository: relative to the output folder's parent.
+    generate_cli(
+        schema, "--provider", "postgresql", "-o", str(tmp_path / "loose" / "out"), cwd=ROOT
+    )
+    loose = (tmp_path / "loose" / "out" / "railway.toml").read_text()
+    assert "prisma-isolate deploy out/schema.prisma " in loose
+
+
+def oldest_allowed(package: str) -> str:
+    """The lower bound pyproject.toml allows for `package`, from any extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    for requirement in requirements:
+        match = re.fullmatch(rf"{package}>=([\d.]+)", requirement)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"{package} has no lower bound in pyproject.toml")
+
+
+@pytest.fixture(scope="session")
+def oldest_black(tmp_path_factory) -> str:
+    venv = tmp_path_factory.mktemp("black-oldest")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    version = oldest_allowed("black")
+    install = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"black=={version}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr
+    return str(python)
+
+
+def test_verify_script_is_black_stable_at_both_ends_of_the_allowed_range(tmp_path, oldest_black):
+    import black
+
+    from generator.verify import BLACK_LINE_LENGTH
+
+    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
+    script = generate(outcome, None, "anythingllm", "0_init", None).files["verify_anythingllm.py"]
+    assert black.format_str(script, mode=black.Mode(line_length=BLACK_LINE_LENGTH)) == script
+    path = tmp_path / "verify_anythingllm.py"
+    path.write_text(script)
+    oldest = subprocess.run(
+        [oldest_black, "-m", "black", "--check", "-l", str(BLACK_LINE_LENGTH), str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert oldest.returncode == 0, oldest.stderr
+
+
+def test_generate_does_not_import_black():
+    """The emitted bytes cannot depend on black when generate never runs it."""
+    code = (
+        "import sys\n"
+        "from generator.generate import generate\n"
+        "from generator.isolate import isolate\n"
+        "from generator.options import RewriteOptions\n"
+        "from generator.parser import parse_path\n"
+        "from pathlib import Path\n"
+        f"outcome = isolate(parse_path(Path({str(ROOT / 'schema.prisma')!r})),"
+        " RewriteOptions(provider='postgresql'))\n"
+        "generate(outcome, None, 'anythingllm', '0_init', None)\n"
+        "print('black' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_a_template_change_invalidates_cached_verdicts():
+    from generator.cache import _code_fingerprint
+
+    template = ROOT / "templates" / "railway.toml.jinja"
+    before = _code_fingerprint()
+    status = template.stat()
+    try:
+        os.utime(template, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+        assert _code_fingerprint() != before
+    finally:
+        os.utime(template, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert _code_fingerprint() == before
