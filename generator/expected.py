@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .ddl import SERIAL_TYPES, Database, Table
+from .verify_runtime import canonical_default
 
 # Our rendered type -> format_type() of the column PostgreSQL creates for it.
 _FORMAT_TYPE = {
@@ -81,7 +82,28 @@ def _column(table: Table, column, database: Database, enums: dict) -> dict:
         entry["array"] = column.type.endswith("[]")
     else:
         entry["type"] = format_type(column.type)
+    value = _comparable_default(column.default, column.type)
+    if value is not None:
+        entry["default_value"] = value
+        if base.upper() in ("JSON", "JSONB"):
+            entry["default_json"] = True
     return entry
+
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|CURRENT_TIMESTAMP")
+
+
+def _comparable_default(default: str | None, type_sql: str) -> str | None:
+    """The default as verify compares it with PostgreSQL's pg_get_expr(), or
+    None where only its presence is checked: serials, arrays, expressions of
+    dbgenerated(), and date/time literals (PostgreSQL stores them converted)."""
+    if default is None or not _LITERAL.fullmatch(default):
+        return None
+    if default != "CURRENT_TIMESTAMP" and type_sql.upper().startswith(
+        ("TIMESTAMP", "DATE", "TIME")
+    ):
+        return None
+    return canonical_default(default)
 
 
 def expected_catalog(database: Database, migrations: list[str]) -> dict:

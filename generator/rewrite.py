@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import Diagnostic, PslError, UsageError
 from .identifiers import SHARED_SCHEMAS, schema_name_problem
@@ -90,7 +91,10 @@ class AddMember(Change):
         members = self.block.members
         if members:
             anchor = members[-1]
-            offset = source.line_end(_end_with_trailing(anchor))
+            end = _end_with_trailing(anchor)
+            for comment in self._absorbed:
+                end = max(end, comment.span.end)
+            offset = source.line_end(end)
             indent = _indent_of(source, anchor.span.start)
             if offset == len(source.text) or source.text[offset - 1] not in "\r\n":
                 # Should not happen (a member line always ends before "}"), but
@@ -111,7 +115,23 @@ class AddMember(Change):
         insertion = TextEdit(source, offset, offset, prefix + blank + indent + self.line + newline)
         return [insertion, *self.realign]
 
+    @cached_property  # computed once: apply() moves them out of `dangling`
+    def _absorbed(self) -> list:
+        """Own-line comments between the last member and "}": `prisma format`
+        keeps them with the fields and puts block attributes after them, so a
+        new block attribute goes below them (and they become its leading
+        comments)."""
+        if not isinstance(self.node, Attribute) or not self.block.members:
+            return []
+        source = self.block.span.source
+        closing_line = source.line_start(self.block.close_span.start)
+        return [c for c in self.block.dangling if c.span.end <= closing_line]
+
     def apply(self) -> None:
+        absorbed = self._absorbed
+        if absorbed:
+            self.node.leading[:0] = absorbed
+            self.block.dangling[:] = [c for c in self.block.dangling if c not in absorbed]
         self.block.members.append(self.node)
 
 
@@ -318,6 +338,8 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
         )
 
     changes += _plan_provider(datasource, options, messages)
+    if options.provider is not None:
+        _refuse_unconvertible(schema, _provider_of(datasource))
 
     # Which schema each model, view and enum ends up in.
     blocks = [b for b in schema.blocks if isinstance(b, (Model, Enum)) and b.keyword != "type"]
@@ -479,6 +501,42 @@ def _plan_provider(datasource: Config, options: RewriteOptions, messages) -> lis
             )
         )
     return changes
+
+
+def _refuse_unconvertible(schema: Schema, provider: str) -> None:
+    """What a MySQL or MongoDB schema holds that PostgreSQL has no such thing
+    for: refused where it stands, rather than a schema that keeps it."""
+    if provider not in ("mysql", "mongodb"):
+        return
+    from .ddl import NATIVE_TYPES  # only a conversion needs the DDL rules
+
+    problems: list[Diagnostic] = []
+
+    def refuse(span, what: str) -> None:
+        problems.append(
+            Diagnostic.at(
+                span, f"{what} has no PostgreSQL counterpart: change it before converting"
+            )
+        )
+
+    for block in schema.blocks:
+        if not isinstance(block, Model):
+            continue
+        if block.keyword == "type":
+            refuse(block.name_span, f'the composite type "{block.name}" ({provider} only)')
+        for attribute in block.block_attributes():
+            if attribute.name == "fulltext":
+                refuse(attribute.span, f"@@fulltext ({provider} only)")
+        for member in block.fields:
+            for attribute in member.attributes:
+                if attribute.name.startswith("db.") and attribute.name[3:] not in NATIVE_TYPES:
+                    refuse(attribute.span, f"the {provider} native type @{attribute.name}")
+                default = attribute.argument("value", 0) if attribute.name == "default" else None
+                if default is not None and isinstance(default.value, FunctionCall):
+                    if default.value.name == "auto":
+                        refuse(default.value.span, f"@default(auto()) ({provider} only)")
+    if problems:
+        raise PslError(problems)
 
 
 def _plan_schemas_list(datasource: Config, used: list[str], options: RewriteOptions, messages):

@@ -357,7 +357,7 @@ def connect(url: str, schema: str, timeout: float, log=None, read_only: bool = T
 _COLUMNS = """
 SELECT n.nspname, c.relname, a.attname,
        format_type(a.atttypid, a.atttypmod),
-       a.attnotnull, a.atthasdef,
+       a.attnotnull, a.atthasdef, pg_get_expr(ad.adbin, ad.adrelid),
        et.typtype = 'e' AS is_enum, etn.nspname, et.typname, t.typcategory = 'A' AS is_array,
        has_table_privilege(c.oid, 'SELECT')
 FROM pg_class c
@@ -366,6 +366,7 @@ JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdroppe
 JOIN pg_type t ON t.oid = a.atttypid
 JOIN pg_type et ON et.oid = CASE WHEN t.typelem <> 0 AND t.typcategory = 'A' THEN t.typelem ELSE t.oid END
 JOIN pg_namespace etn ON etn.oid = et.typnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(%s)
 ORDER BY n.nspname, c.relname, a.attnum
 """
@@ -454,6 +455,7 @@ def read_catalog(connection, expected: dict, counter: list | None = None) -> dic
                 ftype,
                 not_null,
                 has_default,
+                default_expression,
                 is_enum,
                 enum_schema,
                 enum_name,
@@ -474,6 +476,7 @@ def read_catalog(connection, expected: dict, counter: list | None = None) -> dic
                 "type": ftype,
                 "not_null": not_null,
                 "default": has_default,
+                "default_expression": default_expression,
                 "enum": [enum_schema, enum_name] if is_enum else None,
                 "array": is_array,
             }
@@ -580,6 +583,31 @@ def _misplaced(name: str, schema: str, elsewhere: list[str], catalog: dict) -> s
     return message + f"move the application with `prisma-isolate relocate --from {elsewhere[0]}`"
 
 
+def canonical_default(expression: str) -> str:
+    """A column default as text to compare: a string literal's content, or the
+    expression without PostgreSQL's trailing casts ('admin'::text -> admin,
+    '-1'::integer -> -1, 'USER'::"Role" -> USER)."""
+    import re
+
+    casts = r'(?:::(?:"(?:[^"]|"")+"|[A-Za-z_][\w ]*)(?:\(\d+(?:,\d+)?\))?(?:\[\])?)*'
+    text = expression.strip()
+    literal = re.fullmatch(r"'((?:[^']|'')*)'" + casts, text)
+    if literal:
+        return literal.group(1).replace("''", "'")
+    text = re.sub(casts + "$", "", text) if "::" in text else text
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
+
+
+def _same_default(expression: str, column: dict) -> bool:
+    found = canonical_default(expression)
+    if column.get("default_json"):
+        try:
+            return json.loads(found) == json.loads(column["default_value"])
+        except ValueError:
+            return False
+    return found == column["default_value"]
+
+
 def compare(expected: dict, catalog: dict) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -621,6 +649,14 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
             if got["default"] != column["default"]:
                 want = "a default" if column["default"] else "no default"
                 fail("column_default", obj, f"the column should have {want}")
+            elif "default_value" in column and got["default_expression"] is not None:
+                if not _same_default(got["default_expression"], column):
+                    fail(
+                        "column_default",
+                        obj,
+                        f"the default is {got['default_expression']}, expected "
+                        f"{column['default_value']}",
+                    )
         for extra in sorted(set(actual["columns"]) - set(table["columns"])):
             fail("column", f"{label}.{extra}", "the column is not in the schema (extra)")
         pk = table["primary_key"]
@@ -863,7 +899,8 @@ EXPECTED_JSON = r"""
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,
@@ -913,12 +950,14 @@ EXPECTED_JSON = r"""
     "role": {
      "not_null": true,
      "default": true,
-     "type": "text"
+     "type": "text",
+     "default_value": "default"
     },
     "suspended": {
      "not_null": true,
      "default": true,
-     "type": "integer"
+     "type": "integer",
+     "default_value": "0"
     },
     "dailyMessageLimit": {
      "not_null": false,
@@ -928,7 +967,8 @@ EXPECTED_JSON = r"""
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,
@@ -983,7 +1023,8 @@ EXPECTED_JSON = r"""
     "openAiHistory": {
      "not_null": true,
      "default": true,
-     "type": "integer"
+     "type": "integer",
+     "default_value": "20"
     },
     "openAiPrompt": {
      "not_null": false,
@@ -993,7 +1034,8 @@ EXPECTED_JSON = r"""
     "similarityThreshold": {
      "not_null": false,
      "default": true,
-     "type": "double precision"
+     "type": "double precision",
+     "default_value": "0.25"
     },
     "chatProvider": {
      "not_null": false,
@@ -1008,17 +1050,20 @@ EXPECTED_JSON = r"""
     "topN": {
      "not_null": false,
      "default": true,
-     "type": "integer"
+     "type": "integer",
+     "default_value": "4"
     },
     "chatMode": {
      "not_null": false,
      "default": true,
-     "type": "text"
+     "type": "text",
+     "default_value": "chat"
     },
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,
@@ -1063,7 +1108,8 @@ EXPECTED_JSON = r"""
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,
@@ -1153,17 +1199,20 @@ EXPECTED_JSON = r"""
     "pinned": {
      "not_null": false,
      "default": true,
-     "type": "boolean"
+     "type": "boolean",
+     "default_value": "false"
     },
     "watched": {
      "not_null": false,
      "default": true,
-     "type": "boolean"
+     "type": "boolean",
+     "default_value": "false"
     },
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,
@@ -1229,7 +1278,8 @@ EXPECTED_JSON = r"""
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,
@@ -1286,7 +1336,8 @@ EXPECTED_JSON = r"""
     "include": {
      "not_null": true,
      "default": true,
-     "type": "boolean"
+     "type": "boolean",
+     "default_value": "true"
     },
     "user_id": {
      "not_null": false,
@@ -1306,7 +1357,8 @@ EXPECTED_JSON = r"""
     "createdAt": {
      "not_null": true,
      "default": true,
-     "type": "timestamp(3) without time zone"
+     "type": "timestamp(3) without time zone",
+     "default_value": "CURRENT_TIMESTAMP"
     },
     "lastUpdatedAt": {
      "not_null": true,

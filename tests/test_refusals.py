@@ -9,6 +9,7 @@ import sys
 
 import psycopg
 import pytest
+from prisma_harness import without_datasource_urls
 
 HEAD = 'datasource db {\n  provider = "postgresql"\n}\n\n'
 RELATION = "  b   B   @relation(fields: [bid], references: [id], onDelete: {action})\n  bid Int\n"
@@ -180,3 +181,51 @@ def test_a_schema_using_vector_deploys(database, tmp_path):
             "SELECT extname FROM pg_extension WHERE extname = 'vector'"
         ).fetchone()
         connection.execute("INSERT INTO anythingllm.\"Item\" VALUES (1, '[1,2,3]')")
+
+
+@pytest.mark.parametrize(
+    "provider, body, expected",
+    [
+        ("mysql", "model A {\n  id Int @id @db.UnsignedInt\n}\n", "@db.UnsignedInt"),
+        (
+            "mysql",
+            "model A {\n  id Int @id\n  t String @db.LongText\n\n  @@fulltext([t])\n}\n",
+            "@@fulltext",
+        ),
+        (
+            "mongodb",
+            'model A {\n  id String @id @default(auto()) @map("_id") @db.ObjectId\n}\n',
+            "@db.ObjectId",
+        ),
+        ("mongodb", "type Address {\n  street String\n}\n", 'composite type "Address"'),
+    ],
+)
+def test_conversion_refuses_what_postgresql_lacks(provider, body, expected):
+    text = (
+        f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n\n'
+        + body
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "rewrite", "-", "--provider", "postgresql"],
+        input=text,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert expected in result.stderr and "has no PostgreSQL counterpart" in result.stderr
+    assert re.search(r"<stdin>:\d+:\d+: error: ", result.stderr)
+
+
+def test_a_convertible_mysql_schema_converts_to_what_prisma_accepts(prisma):
+    text = (
+        'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n\n'
+        "model A {\n  id   Int    @id @default(autoincrement())\n  name String @db.VarChar(191)\n}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "rewrite", "-", "--provider", "postgresql"],
+        input=text,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    prisma.validate([("schema.prisma", without_datasource_urls(result.stdout))])

@@ -370,3 +370,33 @@ def test_bundled_example_is_formatted_and_its_rewrite_valid(prisma):
     output = rewritten(source, provider="postgresql")
     assert_valid(prisma, output)
     assert prisma.format([("schema.prisma", output)])["schema.prisma"] == output
+
+
+BLOCKS_ENDING_IN_COMMENTS = """datasource db {
+  provider = "postgresql"
+}
+
+enum E {
+  A // note
+}
+
+model M {
+  id Int @id
+  // trailing own-line comment
+}
+
+enum F {
+  A
+  // own-line at end
+}
+"""
+
+
+def test_blocks_ending_in_a_comment_stay_a_prisma_format_fixed_point(prisma):
+    """`prisma format` keeps a block's last own-line comments with its fields
+    and puts block attributes after them: so does the new @@schema."""
+    formatted = prisma.format([("schema.prisma", BLOCKS_ENDING_IN_COMMENTS)])["schema.prisma"]
+    outcome = isolate(parse_text(formatted), RewriteOptions())
+    (text,) = outcome.outputs.values()
+    assert prisma.format([("schema.prisma", text)])["schema.prisma"] == text
+    assert '  // trailing own-line comment\n\n  @@schema("anythingllm")\n}' in text

@@ -116,6 +116,14 @@ DAMAGE = {
         ],
         [("foreign_key", "anythingllm.workspace_documents.workspace_documents_workspaceId_fkey")],
     ),
+    "change a string default": (
+        ['ALTER TABLE "users" ALTER COLUMN "role" SET DEFAULT \'admin\''],
+        [("column_default", "anythingllm.users.role")],
+    ),
+    "change a number default": (
+        ['ALTER TABLE "workspaces" ALTER COLUMN "openAiHistory" SET DEFAULT 21'],
+        [("column_default", "anythingllm.workspaces.openAiHistory")],
+    ),
     "mark a migration failed": (
         ["UPDATE \"_prisma_migrations\" SET finished_at = NULL, logs = 'boom'"],
         [("migrations", "anythingllm._prisma_migrations.0_init")],
@@ -198,6 +206,18 @@ def test_removed_enum_value(prisma, database, tmp_path):
     assert result.returncode == 1
     assert findings(result) == [("enum", "anythingllm.Role")]
     assert "missing values ADMIN" in result.stdout
+
+
+def test_changed_enum_default_is_named(prisma, database, tmp_path):
+    text = ENUM_SCHEMA.replace("  role Role\n", "  role Role @default(USER)\n")
+    outcome = isolate(parse_text(text), RewriteOptions())
+    script = deploy(prisma, outcome, database, tmp_path)
+    assert run_script(script, database).returncode == 0
+    execute(database, 'ALTER TABLE "Member" ALTER COLUMN "role" SET DEFAULT \'ADMIN\'')
+    result = run_script(script, database, "--json")
+    assert result.returncode == 1
+    assert findings(result) == [("column_default", "anythingllm.Member.role")]
+    assert "expected USER" in result.stdout
 
 
 @pytest.fixture
@@ -416,3 +436,17 @@ def test_embedded_catalog_survives_quotes_backslashes_and_unicode():
     finally:
         del sys.modules[module.__name__]
     assert module.EXPECTED == expected
+
+
+def test_the_script_without_psycopg_says_how_to_install_it(tmp_path):
+    """-S: no site-packages, so no psycopg; exit 2 (cannot check), not 1 (drift)."""
+    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
+    script = tmp_path / "verify.py"
+    script.write_text(generate(outcome, None, SCHEMA, "0_init", None).files[f"verify_{SCHEMA}.py"])
+    result = subprocess.run(
+        [sys.executable, "-S", str(script), "--database-url", "postgresql://h/db"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stderr
+    assert 'pip install "psycopg[binary]"' in result.stderr and "Traceback" not in result.stderr
