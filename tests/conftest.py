@@ -68,3 +68,45 @@ def database(pg_server):
     name = pg_server.create_database()
     yield pg_server.url(name)
     pg_server.drop_database(name)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """generate's output for the bundled schema, in tmp_path/out: schema.prisma,
+    migrations/0_init, the verify script; returns the schema file."""
+    from generator.generate import generate
+    from generator.isolate import isolate
+    from generator.options import RewriteOptions
+    from generator.parser import parse_path
+
+    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
+    for relative, text in generate(outcome, None, "anythingllm", "0_init", None).files.items():
+        path = tmp_path / "out" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path / "out" / "schema.prisma"
+
+
+def venv_with(tmp_path_factory, *requirements: str) -> str:
+    """The python of a fresh virtual environment holding only `requirements`."""
+    import subprocess
+    import sys
+
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            *requirements,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr
+    return str(python)

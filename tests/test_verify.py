@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, venv_with
 from prisma_harness import without_datasource_urls
 
 from generator.generate import generate, migration_folder_name
@@ -320,22 +320,7 @@ def test_generated_file_is_black_clean_and_compiles(tmp_path):
 @pytest.fixture(scope="session")
 def psycopg_only_python(tmp_path_factory):
     """A virtual environment that has psycopg and nothing else."""
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "psycopg[binary]",
-        ],
-        check=True,
-    )
-    return str(python)
+    return venv_with(tmp_path_factory, "psycopg[binary]")
 
 
 def test_runs_with_only_psycopg(bundled, database, psycopg_only_python):
