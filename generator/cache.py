@@ -15,7 +15,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import __version__
+from generator import __version__
 
 
 def _cache_dir() -> Path | None:
@@ -31,16 +31,17 @@ def _cache_dir() -> Path | None:
 def _code_fingerprint() -> str:
     """Changes whenever the package's code, grammar or templates change, so
     that a development checkout never trusts verdicts of older code."""
-    from . import templates as templates_package  # an empty package: cheap to import
+    from generator import templates as templates_package  # an empty package: cheap to import
 
-    package = Path(__file__).parent
-    templates = Path(templates_package.__file__).parent
+    return fingerprint_of(Path(__file__).parent, Path(templates_package.__file__).parent)
+
+
+def fingerprint_of(package: Path, templates: Path) -> str:
     parts = [__version__]
-    for folder, suffixes in ((package, (".py", ".lark")), (templates, (".jinja",))):
-        for path in sorted(folder.iterdir()):
-            if path.suffix in suffixes:
-                stat = path.stat()
-                parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    for folder, pattern in ((package, "**/*.py"), (package, "**/*.lark"), (templates, "*.jinja")):
+        for path in sorted(folder.glob(pattern)):
+            stat = path.stat()
+            parts.append(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts)
 
 

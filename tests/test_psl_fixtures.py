@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS
 
 from generator.errors import PslError
-from generator.parser import parse_path
+from generator.psl.parser import parse_path
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 VALIDATION = (

@@ -125,11 +125,11 @@ model Item {
 
 
 def test_extensions_are_created_as_prisma_writes_them(prisma):
-    from generator.isolate import isolate
-    from generator.options import RewriteOptions
-    from generator.parser import parse_sources, parse_text
-    from generator.source import SourceFile
-    from generator.sql import schema_sql
+    from generator.isolation.isolate import isolate
+    from generator.isolation.options import RewriteOptions
+    from generator.psl.parser import parse_sources, parse_text
+    from generator.psl.source import SourceFile
+    from generator.sql.render import schema_sql
 
     outcome = isolate(parse_text(EXTENSIONS), RewriteOptions())
     (text,) = outcome.outputs.values()

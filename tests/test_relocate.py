@@ -17,10 +17,10 @@ import pytest
 from conftest import ROOT
 from prisma_harness import without_datasource_urls
 
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_text
-from generator.urls import with_parameter
+from generator.db.urls import with_parameter
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.psl.parser import parse_text
 
 SCHEMA = "anythingllm"
 
@@ -81,7 +81,7 @@ def legacy_text() -> str:
 
 
 def libpq(url: str) -> str:
-    from generator.urls import without_parameter
+    from generator.db.urls import without_parameter
 
     return without_parameter(url, "schema")
 

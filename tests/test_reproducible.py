@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, venv_with
 
-from generator.generate import generate
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path
+from generator.emit.generate import generate
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.psl.parser import parse_path
 
 
 def generate_cli(*args: str, cwd: Path):
@@ -70,7 +70,7 @@ def oldest_black(tmp_path_factory) -> str:
 def test_verify_script_is_black_stable_at_both_ends_of_the_allowed_range(tmp_path, oldest_black):
     import black
 
-    from generator.verify import BLACK_LINE_LENGTH
+    from generator.emit.scripts import BLACK_LINE_LENGTH
 
     outcome = isolate(parse_path(ROOT / "schema.prisma"), RewriteOptions(provider="postgresql"))
     script = generate(outcome, None, "anythingllm", "0_init", None).files["verify_anythingllm.py"]
@@ -89,10 +89,10 @@ def test_generate_does_not_import_black():
     """The emitted bytes cannot depend on black when generate never runs it."""
     code = (
         "import sys\n"
-        "from generator.generate import generate\n"
-        "from generator.isolate import isolate\n"
-        "from generator.options import RewriteOptions\n"
-        "from generator.parser import parse_path\n"
+        "from generator.emit.generate import generate\n"
+        "from generator.isolation.isolate import isolate\n"
+        "from generator.isolation.options import RewriteOptions\n"
+        "from generator.psl.parser import parse_path\n"
         "from pathlib import Path\n"
         f"outcome = isolate(parse_path(Path({str(ROOT / 'schema.prisma')!r})),"
         " RewriteOptions(provider='postgresql'))\n"
@@ -105,15 +105,29 @@ def test_generate_does_not_import_black():
     assert result.stdout.strip() == "False"
 
 
-def test_a_template_change_invalidates_cached_verdicts():
-    from generator.cache import _code_fingerprint
+def test_a_template_change_invalidates_cached_verdicts(tmp_path):
+    """The fingerprint covers code, grammar and templates (a template edit once
+    left a stale out/ "up to date").  On copies: the real files stay untouched."""
+    from generator.cache import fingerprint_of
 
-    template = ROOT / "templates" / "railway.toml.jinja"
-    before = _code_fingerprint()
-    status = template.stat()
-    try:
-        os.utime(template, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-        assert _code_fingerprint() != before
-    finally:
-        os.utime(template, ns=(status.st_atime_ns, status.st_mtime_ns))
-    assert _code_fingerprint() == before
+    package, templates = tmp_path / "package", tmp_path / "templates"
+    (package / "db").mkdir(parents=True)
+    templates.mkdir()
+    for path in (
+        package / "cli.py",
+        package / "db" / "runtime.py",
+        package / "psl.lark",
+        templates / "railway.toml.jinja",
+    ):
+        path.write_text("x")
+    before = fingerprint_of(package, templates)
+    for path in (
+        templates / "railway.toml.jinja",
+        package / "db" / "runtime.py",
+        package / "psl.lark",
+    ):
+        status = path.stat()
+        os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+        changed = fingerprint_of(package, templates)
+        assert changed != before, path
+        before = changed

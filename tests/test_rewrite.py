@@ -8,12 +8,12 @@ import json
 import pytest
 
 from generator.errors import PslError, SelfCheckError, UsageError
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_sources, parse_text
-from generator.selfcheck import verify
-from generator.source import SourceFile
-from generator.versions import PrismaVersion, parse_version, version_from_package_json
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.isolation.selfcheck import verify
+from generator.isolation.versions import PrismaVersion, parse_version, version_from_package_json
+from generator.psl.parser import parse_sources, parse_text
+from generator.psl.source import SourceFile
 
 POSTGRES = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
 CLIENT = 'generator client {\n  provider = "prisma-client-js"\n}\n\n'
@@ -315,7 +315,7 @@ def test_no_datasource_is_an_error():
 
 def test_self_check_catches_an_output_that_is_not_the_plan():
     schema = parse_text(POSTGRES + "model A {\n  id Int @id\n}\n")
-    from generator.rewrite import plan, render
+    from generator.isolation.plan import plan, render
 
     options = RewriteOptions()
     the_plan = plan(schema, options)

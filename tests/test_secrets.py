@@ -97,7 +97,7 @@ def test_a_traceback_under_verbose_shows_no_password():
     url = f"postgresql://app:{SECRET}@h/db"
     code = (
         "import sys, traceback\n"
-        "from generator.urls import guard_output\n"
+        "from generator.db.urls import guard_output\n"
         "guard_output(sys.argv[1])\n"
         "try:\n"
         "    raise RuntimeError('while connecting to ' + sys.argv[1])\n"
@@ -127,13 +127,13 @@ def test_a_traceback_under_verbose_shows_no_password():
     ],
 )
 def test_printable_forms(raw, printable):
-    from generator.urls import printable_url
+    from generator.db.urls import printable_url
 
     assert printable_url(raw) == printable
 
 
 def test_prisma_parameters_are_left_out_for_libpq_and_said():
-    from generator.urls import parse_connection_string, url_policy
+    from generator.db.urls import parse_connection_string, url_policy
 
     parsed = parse_connection_string(
         "postgresql://u:pw@h/db?schema=anythingllm&connection_limit=5&sslaccept=strict"

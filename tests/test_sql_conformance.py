@@ -14,9 +14,9 @@ from conftest import corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 
 from generator.errors import PslError
-from generator.parser import parse_sources, parse_text
-from generator.source import SourceFile
-from generator.sql import schema_sql
+from generator.psl.parser import parse_sources, parse_text
+from generator.psl.source import SourceFile
+from generator.sql.render import schema_sql
 
 UNITS = corpus_units()
 

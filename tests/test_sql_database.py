@@ -19,12 +19,12 @@ from conftest import ROOT, corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 from prisma_harness import PrismaError, without_datasource_urls
 
-from generator.generate import generate, migration_folder_name
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path, parse_sources
-from generator.source import SourceFile
-from generator.sql import schema_sql
+from generator.emit.generate import generate, migration_folder_name
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.psl.parser import parse_path, parse_sources
+from generator.psl.source import SourceFile
+from generator.sql.render import schema_sql
 
 SCHEMA = "anythingllm"
 UNITS = [u for u in corpus_units()]

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from generator.errors import PslError
-from generator.parser import parse_text
+from generator.psl.parser import parse_text
 
 # Malformed schemas; Prisma's validator (through the harness) is asked about
 # each one in the test itself, so the expected line is never written by hand.
@@ -94,7 +94,7 @@ def test_unclosed_block_points_at_its_opening_line():
 
 
 def test_multi_file_errors_name_the_right_file(tmp_path):
-    from generator.parser import parse_path
+    from generator.psl.parser import parse_path
 
     (tmp_path / "models").mkdir()
     (tmp_path / "schema.prisma").write_text('datasource db {\n  provider = "postgresql"\n}\n')
@@ -107,7 +107,7 @@ def test_multi_file_errors_name_the_right_file(tmp_path):
 
 
 def test_invalid_utf8_is_a_located_error(tmp_path):
-    from generator.parser import parse_path
+    from generator.psl.parser import parse_path
 
     path = tmp_path / "schema.prisma"
     path.write_bytes(b"model A {\n  id Int @id // caf\xe9\n}\n")

@@ -17,12 +17,12 @@ import pytest
 from conftest import CORPUS, ROOT, venv_with
 from prisma_harness import without_datasource_urls
 
-from generator.generate import generate, migration_folder_name
-from generator.isolate import isolate
-from generator.options import RewriteOptions
-from generator.parser import parse_path, parse_text
-from generator.urls import with_database
-from generator.verify import BLACK_LINE_LENGTH
+from generator.db.urls import with_database
+from generator.emit.generate import generate, migration_folder_name
+from generator.emit.scripts import BLACK_LINE_LENGTH
+from generator.isolation.isolate import isolate
+from generator.isolation.options import RewriteOptions
+from generator.psl.parser import parse_path, parse_text
 
 SCHEMA = "anythingllm"
 PASSWORD = "s3cret-pa55word"
@@ -401,7 +401,7 @@ def test_embedded_catalog_survives_quotes_backslashes_and_unicode():
     name or default may close the literal or change on the way back."""
     import black
 
-    from generator.verify import verification_script
+    from generator.emit.scripts import verification_script
 
     awkward = "it's '''a" + '"""b""""' + '\\b\\\\c\\" \\u0027 ünïcødé 🙂\nline'
     expected = {

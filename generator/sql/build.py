@@ -17,9 +17,9 @@ from dataclasses import field as dataclass_field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from .errors import Diagnostic, PslError
-from .identifiers import MAX_IDENTIFIER_BYTES, quote_identifier
-from .nodes import (
+from generator.errors import Diagnostic, PslError
+from generator.psl.checks import SCALAR_TYPES, schema_attribute_value
+from generator.psl.nodes import (
     ArrayLit,
     Attribute,
     Config,
@@ -34,7 +34,7 @@ from .nodes import (
     Schema,
     StringLit,
 )
-from .semantic import SCALAR_TYPES, schema_attribute_value
+from generator.sql.identifiers import MAX_IDENTIFIER_BYTES, quote_identifier
 
 # Prisma's default native type of each scalar type on PostgreSQL.
 DEFAULT_TYPES = {

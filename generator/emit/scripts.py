@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from . import __version__
-from .ddl import build_database
-from .expected import expected_catalog
-from .nodes import Schema
-from .templating import render
+from generator import __version__
+from generator.emit.catalog import expected_catalog
+from generator.psl.nodes import Schema
+from generator.sql.build import build_database
+from generator.sql.templating import render
 
 
 def expected_for(rewritten: Schema, schema_name: str, migrations: list[str]) -> dict:
@@ -39,7 +39,7 @@ BLACK_LINE_LENGTH = 100
 def verification_script(expected: dict, source: str) -> str:
     """The standalone verify_<schema>.py: the runtime module verbatim (one
     implementation of the checks) plus the expected catalog as JSON."""
-    runtime = resources.files(__package__).joinpath("verify_runtime.py").read_text(encoding="utf-8")
+    runtime = resources.files("generator.db").joinpath("runtime.py").read_text(encoding="utf-8")
     text = render(
         "verify.py.jinja",
         version=__version__,

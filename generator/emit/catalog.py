@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .ddl import SERIAL_TYPES, Database, Table
-from .verify_runtime import canonical_default
+from generator.db.runtime import canonical_default
+from generator.sql.build import SERIAL_TYPES, Database, Table
 
 # Our rendered type -> format_type() of the column PostgreSQL creates for it.
 _FORMAT_TYPE = {

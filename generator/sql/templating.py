@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .identifiers import quote_identifier
+from generator.sql.identifiers import quote_identifier
 
 
 @cache

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
 
-from .errors import PslError, SelfCheckError
-from .nodes import Schema
-from .options import RewriteOptions
-from .parser import parse_sources
-from .rewrite import Plan, plan
-from .source import SourceFile
+from generator.errors import PslError, SelfCheckError
+from generator.isolation.options import RewriteOptions
+from generator.isolation.plan import Plan, plan
+from generator.psl.nodes import Schema
+from generator.psl.parser import parse_sources
+from generator.psl.source import SourceFile
 
 
 def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options) -> Schema:

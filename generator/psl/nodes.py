@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 
-from .source import SourceFile, Span
+from generator.psl.source import SourceFile, Span
 
 _SPAN = {"compare": False, "repr": False}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .errors import UsageError
+from generator.errors import UsageError
 
 
 def migration_folder_name(name: str, source_date_epoch: str | None) -> str:

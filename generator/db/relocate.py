@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .deploy import (
+from generator.db.deploy import (
     ADVISORY_LOCK_KEY,
     MIGRATIONS_TABLE_COLUMNS,
     DeployFailure,
@@ -32,8 +32,8 @@ from .deploy import (
     run_error,
     timeout_ms,
 )
-from .identifiers import quote_identifier as q
-from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
+from generator.db.runtime import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
+from generator.sql.identifiers import quote_identifier as q
 
 
 @dataclass
@@ -282,7 +282,7 @@ def relocate(
 ) -> RelocateReport:
     import psycopg
 
-    from .urls import printable_url
+    from generator.db.urls import printable_url
 
     report = RelocateReport(printable_url(url), source, target, dry_run)
     started = time.monotonic()

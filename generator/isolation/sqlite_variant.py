@@ -5,8 +5,17 @@ and layout survive as in the rewrite."""
 
 from __future__ import annotations
 
-from .errors import Diagnostic, PslError
-from .nodes import ArrayLit, Attribute, Config, Enum, Field, FunctionCall, Model, Schema
+from generator.errors import Diagnostic, PslError
+from generator.psl.nodes import (
+    ArrayLit,
+    Attribute,
+    Config,
+    Enum,
+    Field,
+    FunctionCall,
+    Model,
+    Schema,
+)
 
 DEV_DATABASE_URL = '"file:./dev.db"'
 # Scalar types SQLite's connector has; anything else in a list is PostgreSQL-only.

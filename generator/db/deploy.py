@@ -41,9 +41,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .identifiers import quote_identifier
-from .urls import printable_url, scrub
-from .verify_runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, plural
+from generator.db.runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, plural
+from generator.db.urls import printable_url, scrub
+from generator.sql.identifiers import quote_identifier
 
 # Prisma Migrate's advisory lock key (prisma-engines: sql-schema-connector's
 # postgres flavour).  Taking the same key serialises us with `prisma migrate deploy`.
@@ -231,7 +231,7 @@ def _connect(url: str, schema: str, timeout: float, log):
     """A read-write session with the retry policy of verify's connection."""
     import psycopg
 
-    from .verify_runtime import connect
+    from generator.db.runtime import connect
 
     connection = connect(url, schema, timeout, log, read_only=False)
     # Our own search path, set explicitly (the URL's ?schema= is Prisma's, not libpq's).
@@ -299,7 +299,7 @@ def run_error(
     DeployFailure, Unreachable, or a psycopg error (`statement_exit` when the
     server answered with a SQLSTATE; `after` says what became of the work).
     No secret of `url` survives in it."""
-    from .verify_runtime import _secret_candidates, _sorted_secrets
+    from generator.db.runtime import _secret_candidates, _sorted_secrets
 
     secrets = _sorted_secrets(_secret_candidates(url))
     if isinstance(error, DeployFailure):
@@ -438,7 +438,7 @@ def prepared_script(migration: LocalMigration, schema: str) -> str:
     deploy has already made sure of (PostgreSQL checks CREATE on the database
     even for a schema that exists, so a role given only the schema could not
     run it).  The checksum recorded is always the file's."""
-    from .sqlscript import is_rollback, is_transaction_control, statements, without
+    from generator.db.script import is_rollback, is_transaction_control, statements, without
 
     found = statements(migration.script)
     rollback = next((s for s in found if is_rollback(s)), None)
@@ -711,7 +711,7 @@ def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> De
             if options.seed is not None:
                 report.seed = _seed_step(connection, options, log)
         if expected is not None:
-            from .verify_runtime import verify
+            from generator.db.runtime import verify
 
             # Every migration of the folder must be there: the folder just read says which.
             expected = {
@@ -743,7 +743,7 @@ def _baseline(connection, options: DeployOptions, local, expected: dict, notes) 
     would fail on "already exists".  When the live catalog is exactly what
     the migrations create, `--baseline` records them as applied, as `prisma
     migrate resolve --applied` would; otherwise say what differs."""
-    from .verify_runtime import compare, read_catalog
+    from generator.db.runtime import compare, read_catalog
 
     schema = options.schema
     ours = [name for name, t in expected["tables"].items() if t["schema"] == schema]

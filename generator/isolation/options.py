@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .versions import PrismaVersion
+from generator.isolation.versions import PrismaVersion
 
 DEFAULT_SCHEMA = "anythingllm"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .nodes import Schema
-from .options import RewriteOptions
-from .parser import gc_paused
-from .rewrite import Plan, plan, render
-from .selfcheck import verify
+from generator.isolation.options import RewriteOptions
+from generator.isolation.plan import Plan, plan, render
+from generator.isolation.selfcheck import verify
+from generator.psl.nodes import Schema
+from generator.psl.parser import gc_paused
 
 
 @dataclass

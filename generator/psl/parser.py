@@ -19,8 +19,8 @@ import lark
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import Diagnostic, PslError
-from .nodes import (
+from generator.errors import Diagnostic, PslError
+from generator.psl.nodes import (
     Argument,
     ArrayLit,
     Attribute,
@@ -40,7 +40,7 @@ from .nodes import (
     StringLit,
     TypeAlias,
 )
-from .source import SourceFile, Span, schema_files_in
+from generator.psl.source import SourceFile, Span, schema_files_in
 
 MAX_ARRAY_DEPTH = 32  # PSL has no nested arrays; deeper than this is refused, located
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .ddl import Database, build_database
-from .errors import Diagnostic, PslError
-from .nodes import Schema, StringLit
-from .parser import gc_paused
-from .templating import render
+from generator.errors import Diagnostic, PslError
+from generator.psl.nodes import Schema, StringLit
+from generator.psl.parser import gc_paused
+from generator.sql.build import Database, build_database
+from generator.sql.templating import render
 
 
 def migration_sql(database: Database) -> str:

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .deploy import DeployFailure, locked_session, run_error
-from .identifiers import quote_identifier as q
-from .verify_runtime import EXIT_DRIFT, EXIT_USAGE, Unreachable
+from generator.db.deploy import DeployFailure, locked_session, run_error
+from generator.db.runtime import EXIT_DRIFT, EXIT_USAGE, Unreachable
+from generator.sql.identifiers import quote_identifier as q
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables SQLite or Prisma keep for themselves; never application data.
@@ -375,7 +375,7 @@ def import_sqlite(
 ) -> ImportReport:
     import psycopg
 
-    from .urls import printable_url
+    from generator.db.urls import printable_url
 
     report = ImportReport(printable_url(url), str(source), expected["schema"])
     started = time.monotonic()

@@ -12,8 +12,8 @@ import json
 import re
 from datetime import datetime
 
-from .errors import Diagnostic, PslError
-from .nodes import (
+from generator.errors import Diagnostic, PslError
+from generator.psl.nodes import (
     ArrayLit,
     Config,
     Constant,

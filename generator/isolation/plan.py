@@ -17,9 +17,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import Diagnostic, PslError, UsageError
-from .identifiers import SHARED_SCHEMAS, schema_name_problem
-from .nodes import (
+from generator.errors import Diagnostic, PslError, UsageError
+from generator.isolation.options import RewriteOptions
+from generator.isolation.versions import (
+    datasource_url_allowed,
+    needs_multi_schema_flag,
+    supports_multi_schema,
+)
+from generator.psl.checks import check, datasource_schemas, schema_attribute_value
+from generator.psl.nodes import (
     Argument,
     ArrayLit,
     Attribute,
@@ -35,14 +41,8 @@ from .nodes import (
     StringLit,
     encode_string,
 )
-from .options import RewriteOptions
-from .semantic import check, datasource_schemas, schema_attribute_value
-from .source import SourceFile
-from .versions import (
-    datasource_url_allowed,
-    needs_multi_schema_flag,
-    supports_multi_schema,
-)
+from generator.psl.source import SourceFile
+from generator.sql.identifiers import SHARED_SCHEMAS, schema_name_problem
 
 MULTI_SCHEMA = "multiSchema"
 
@@ -508,7 +508,7 @@ def _refuse_unconvertible(schema: Schema, provider: str) -> None:
     for: refused where it stands, rather than a schema that keeps it."""
     if provider not in ("mysql", "mongodb"):
         return
-    from .ddl import NATIVE_TYPES  # only a conversion needs the DDL rules
+    from generator.sql.build import NATIVE_TYPES  # only a conversion needs the DDL rules
 
     problems: list[Diagnostic] = []
 
