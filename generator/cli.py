@@ -776,7 +776,7 @@ def verify(
         if migrations_dir is None:
             names = [migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))]
             return _expected_catalog(path, options, names)
-        from generator.db.deploy import accepted_checksums
+        from generator.emit.layout import accepted_checksums
 
         local = _local_migrations(migrations_dir)
         expected = _expected_catalog(path, options, [m.name for m in local])
@@ -826,11 +826,12 @@ def _default_migrations_dir(path: str) -> Path:
 
 def _local_migrations(migrations_dir: Path):
     """The folder's migrations, as deploy reads them (a usage error, exit 3, when unreadable)."""
-    from generator.db.deploy import DeployFailure, local_migrations
+    from generator.emit.layout import local_migrations
+    from generator.errors import CommandFailure
 
     try:
         return local_migrations(migrations_dir)
-    except DeployFailure as error:
+    except CommandFailure as error:
         _usage_error(error.message)
 
 

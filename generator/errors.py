@@ -1,10 +1,49 @@
-"""Diagnostics in the compiler format: `path:line:col: error: message`, the line, a caret."""
+"""What goes wrong, and the exit status it ends in: the one table.
+
+Commands come in two families, and a status means one thing within each
+(README: "Exit status"):
+
+    generator commands   rewrite, parse, format, sql, generate
+        0 nothing to change, or written      1 --check found changes
+        2 bad input or usage (located)       123 internal error, nothing written
+    database commands    verify, deploy, relocate, import-sqlite, verify_<schema>.py
+        0 healthy / done                     1 drift, refused or failed
+        2 unreachable, locked or denied      3 usage or bad input
+        123 internal error
+
+Every failure is one of the exceptions below; the database family's codes are
+the runtime's own (it is embedded standalone in the generated script).
+Diagnostics use the compiler format: `path:line:col: error: message`, the line,
+a caret."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.db.runtime import EXIT_DRIFT, EXIT_HEALTHY, EXIT_UNREACHABLE, EXIT_USAGE
 from generator.psl.source import SourceFile, Span
+
+# The generator family's statuses (the database family's are the runtime's, above).
+EXIT_OK = 0
+EXIT_CHANGES = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 123
+__all__ = [
+    "EXIT_OK",
+    "EXIT_CHANGES",
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_HEALTHY",
+    "EXIT_DRIFT",
+    "EXIT_UNREACHABLE",
+    "EXIT_USAGE",
+    "Diagnostic",
+    "PslError",
+    "UsageError",
+    "SelfCheckError",
+    "WriteError",
+    "CommandFailure",
+]
 
 
 @dataclass
@@ -43,9 +82,27 @@ class PslError(Exception):
 
 
 class UsageError(Exception):
-    """A bad option value; exit status 2."""
+    """A bad option value (2 for a generator command, 3 for a database one)."""
 
 
 class SelfCheckError(Exception):
     """The rewrite produced something other than what it planned (our bug:
     exit status 123, nothing written)."""
+
+
+class WriteError(Exception):
+    """An output could not be written (exit status 2); the message names the
+    path, the reason, and what was written."""
+
+
+class CommandFailure(Exception):
+    """A database command did not do what was asked.  `kind` says what
+    happened (the JSON report's error.kind: "lock_timeout", "collision", …);
+    `exit_code` is its status in the database family."""
+
+    def __init__(self, kind: str, message: str, exit_code: int = EXIT_DRIFT, **details):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.exit_code = exit_code
+        self.details = details

@@ -20,10 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-class WriteError(Exception):
-    """An output could not be written (exit status 2); the message names the
-    path, the reason, and what was written."""
+from generator.errors import WriteError
 
 
 @dataclass

@@ -19,9 +19,10 @@ import pytest
 from conftest import ROOT
 from prisma_harness import without_datasource_urls
 
-from generator.db.deploy import ADVISORY_LOCK_KEY, checksum, checksum_matches
+from generator.db.session import ADVISORY_LOCK_KEY
 from generator.db.urls import with_parameter
 from generator.emit.generate import generate
+from generator.emit.layout import checksum, checksum_matches
 from generator.isolation.isolate import isolate
 from generator.isolation.options import RewriteOptions
 from generator.psl.parser import parse_path

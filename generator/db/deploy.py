@@ -37,17 +37,26 @@ import random
 import re
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.db.runtime import EXIT_DRIFT, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, plural
-from generator.db.urls import printable_url, scrub
+from generator.db.runtime import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, plural
+from generator.db.session import (
+    ADVISORY_LOCK_KEY,
+    error_text,
+    locked_session,
+    run_error,
+    timeout_ms,
+)
+from generator.db.urls import printable_url
+from generator.emit.layout import (
+    LocalMigration,
+    accepted_checksums,
+    checksum_matches,
+    local_migrations,
+)
+from generator.errors import CommandFailure
 from generator.sql.identifiers import quote_identifier
-
-# Prisma Migrate's advisory lock key (prisma-engines: sql-schema-connector's
-# postgres flavour).  Taking the same key serialises us with `prisma migrate deploy`.
-ADVISORY_LOCK_KEY = 72707369
 
 # `_prisma_migrations` as Prisma's engine creates it on PostgreSQL (tests compare
 # pg_dump of ours with pg_dump of the one Prisma's own engine creates).
@@ -66,29 +75,6 @@ MIGRATIONS_TABLE_COLUMNS = """(
 # that Prisma (which only looks at the schemas in `schemas = [...]`) never
 # sees it as drift.
 SEED_SCHEMA_SUFFIX = "__deploy"
-
-
-class DeployFailure(Exception):
-    """The deploy did not reach a healthy schema.  `kind` says why, for the
-    JSON report and the exit status; `exit_code` follows verify's codes."""
-
-    def __init__(self, kind: str, message: str, exit_code: int = EXIT_DRIFT, **details):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.exit_code = exit_code
-        self.details = details
-
-
-@dataclass(frozen=True)
-class LocalMigration:
-    name: str
-    path: Path
-    script: str
-
-    @property
-    def checksum(self) -> str:
-        return checksum(self.script)
 
 
 @dataclass
@@ -165,158 +151,7 @@ class DeployReport:
         }
 
 
-# --- checksums, as Prisma's engine computes and compares them -----------------
-
-
-def checksum(script: str) -> str:
-    """sha256 of the script's UTF-8 bytes, 64 lowercase hex digits (Prisma's form)."""
-    return hashlib.sha256(script.encode("utf-8")).hexdigest()
-
-
-def accepted_checksums(script: str) -> list[str]:
-    """Every checksum Prisma accepts for this file, its own first: the file as
-    is, or with its line endings switched (git may have converted them), each
-    also in old engines' unpadded hex."""
-    accepted = []
-    for variant in (script, script.replace("\r\n", "\n"), script.replace("\n", "\r\n")):
-        digest = hashlib.sha256(variant.encode("utf-8")).digest()
-        for form in (digest.hex(), "".join(f"{b:x}" for b in digest)):
-            if form not in accepted:
-                accepted.append(form)
-    return accepted
-
-
-def checksum_matches(script: str, recorded: str) -> bool:
-    """Prisma's comparison of a recorded checksum with the file."""
-    return recorded in accepted_checksums(script)
-
-
-def local_migrations(directory: Path) -> list[LocalMigration]:
-    """The migrations folder's migrations, in the order Prisma applies them
-    (lexicographic by folder name)."""
-    if not directory.is_dir():
-        raise DeployFailure(
-            "usage",
-            f"{directory}: no migrations folder (run `prisma-isolate generate` first)",
-            EXIT_USAGE,
-        )
-    migrations = []
-    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
-        script_path = folder / "migration.sql"
-        if not script_path.is_file():
-            # Prisma stops here too (P3015) rather than skip a migration silently.
-            raise DeployFailure(
-                "missing_migration_file",
-                f"P3015: could not find the migration file at {script_path}. Delete the "
-                "folder or restore the migration file.",
-                EXIT_USAGE,
-                migration=folder.name,
-            )
-        try:
-            script = script_path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise DeployFailure(
-                "usage",
-                f"{script_path}: not UTF-8 ({error.reason} at byte {error.start})",
-                EXIT_USAGE,
-            ) from None
-        migrations.append(LocalMigration(folder.name, script_path, script))
-    return migrations
-
-
 # --- the database side --------------------------------------------------------
-
-
-def _connect(url: str, schema: str, timeout: float, log):
-    """A read-write session with the retry policy of verify's connection."""
-    import psycopg
-
-    from generator.db.runtime import connect
-
-    connection = connect(url, schema, timeout, log, read_only=False)
-    # Our own search path, set explicitly (the URL's ?schema= is Prisma's, not libpq's).
-    connection.execute(f"SET search_path TO {quote_identifier(schema)}")
-    connection.execute("SET application_name TO 'prisma-isolate deploy'")
-    try:
-        # A deploy killed mid-statement: let its backend notice within a second,
-        # roll back, and free the advisory lock (PostgreSQL 14+).
-        connection.execute("SET client_connection_check_interval TO '1s'")
-    except psycopg.errors.UndefinedObject:
-        pass
-    return connection
-
-
-def _acquire_lock(connection, timeout: float) -> float:
-    """Take Prisma Migrate's advisory lock; return the seconds waited."""
-    import psycopg
-
-    started = time.monotonic()
-    connection.execute(f"SET lock_timeout TO '{timeout_ms(timeout)}ms'")
-    try:
-        connection.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
-    except psycopg.errors.LockNotAvailable:
-        raise DeployFailure(
-            "lock_timeout",
-            f"another deploy (ours or `prisma migrate deploy`) has held the migration lock "
-            f"(pg_advisory_lock {ADVISORY_LOCK_KEY}) for more than {timeout:g} s; "
-            "try again when it has finished, or raise --lock-timeout",
-            EXIT_UNREACHABLE,
-        ) from None
-    finally:
-        connection.execute("RESET lock_timeout")
-    return time.monotonic() - started
-
-
-def _release_lock(connection) -> None:
-    import psycopg
-
-    try:
-        connection.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
-    except psycopg.Error:
-        pass  # the session is gone, and its locks with it
-
-
-@contextmanager
-def locked_session(url: str, schema: str, connect_timeout: float, lock_timeout: float, log):
-    """A read-write session holding Prisma Migrate's advisory lock; yields
-    (connection, seconds waited for the lock).  The lock is released and the
-    session closed on every exit path."""
-    connection = _connect(url, schema, connect_timeout, log)
-    try:
-        waited = _acquire_lock(connection, lock_timeout)
-        try:
-            yield connection, waited
-        finally:
-            _release_lock(connection)
-    finally:
-        connection.close()
-
-
-def run_error(
-    error: Exception, url: str, after: str = "", statement_exit: int = EXIT_UNREACHABLE
-) -> dict:
-    """A report's `error` for what ended a deploy, relocate or import:
-    DeployFailure, Unreachable, or a psycopg error (`statement_exit` when the
-    server answered with a SQLSTATE; `after` says what became of the work).
-    No secret of `url` survives in it."""
-    from generator.db.runtime import _secret_candidates, _sorted_secrets
-
-    secrets = _sorted_secrets(_secret_candidates(url))
-    if isinstance(error, DeployFailure):
-        return {
-            "kind": error.kind,
-            "message": scrub(error.message, secrets),
-            "exit_code": error.exit_code,
-            **error.details,
-        }
-    if isinstance(error, Unreachable):
-        kind = "usage" if error.exit_code == EXIT_USAGE else "unreachable"
-        return {"kind": kind, "message": scrub(str(error), secrets), "exit_code": error.exit_code}
-    return {
-        "kind": "database",
-        "message": scrub(error_text(error), secrets) + after,
-        "exit_code": statement_exit if getattr(error, "sqlstate", None) else EXIT_UNREACHABLE,
-    }
 
 
 def _current(connection) -> tuple[str, str]:
@@ -335,7 +170,7 @@ def _ensure_schema(connection, schema: str, notes: list[str]) -> None:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
     except psycopg.errors.InsufficientPrivilege:
         role, database = _current(connection)
-        raise DeployFailure(
+        raise CommandFailure(
             "permission",
             f"role {role} may not create schema {schema} in database {database}. "
             f"Have an administrator run: GRANT CREATE ON DATABASE {quote_identifier(database)} "
@@ -374,7 +209,7 @@ def _check_history(
     failed = [r for r in records if r.failed]
     if failed:
         record = failed[0]
-        raise DeployFailure(
+        raise CommandFailure(
             "failed_migration",
             f"P3009: migration {record.migration_name} failed (started at {record.started_at}); "
             "no new migration is applied until it is resolved. It was rolled back: fix it, then "
@@ -395,7 +230,7 @@ def _check_history(
                 "migrations folder"
             )
         elif not checksum_matches(migration.script, record.checksum):
-            raise DeployFailure(
+            raise CommandFailure(
                 "edited_migration",
                 f"migration {record.migration_name} was edited after it was applied: the database "
                 f"recorded checksum {record.checksum}, {migration.path} now has "
@@ -443,7 +278,7 @@ def prepared_script(migration: LocalMigration, schema: str) -> str:
     found = statements(migration.script)
     rollback = next((s for s in found if is_rollback(s)), None)
     if rollback is not None:
-        raise DeployFailure(
+        raise CommandFailure(
             "usage",
             f"{migration.path}: the migration rolls itself back ({rollback.text!r}); deploy runs "
             "each migration as one transaction, so it would apply nothing. Remove the ROLLBACK.",
@@ -468,7 +303,7 @@ def _apply(connection, schema: str, migration: LocalMigration, options, log) -> 
             )
         except _Blocked as blocked:
             if attempt == options.lock_retries:
-                raise DeployFailure(
+                raise CommandFailure(
                     "lock_timeout",
                     f"migration {migration.name} waited more than {options.table_lock_timeout:g} s "
                     f"for a table lock, {attempt + 1} times; it was rolled back each time and "
@@ -530,17 +365,6 @@ def _apply_once(
     }
 
 
-def timeout_ms(seconds: float) -> int:
-    """PostgreSQL's timeouts in ms, where 0 means "wait forever": never 0 here."""
-    return max(1, round(seconds * 1000))
-
-
-def error_text(error) -> str:
-    text = str(error).strip() or type(error).__name__
-    sqlstate = getattr(error, "sqlstate", None)
-    return f"{text} (SQLSTATE {sqlstate})" if sqlstate else text
-
-
 def _record_failure(connection, table: str, migration: LocalMigration, error) -> None:
     """Prisma's record of a failed migration: finished_at NULL, logs set."""
     connection.execute(
@@ -550,14 +374,14 @@ def _record_failure(connection, table: str, migration: LocalMigration, error) ->
     )
 
 
-def _migration_failure(migration: LocalMigration, error, command: str) -> DeployFailure:
+def _migration_failure(migration: LocalMigration, error, command: str) -> CommandFailure:
     hint = ""
     if getattr(error, "sqlstate", None) == "25001":
         hint = (
             " The migration holds a statement that cannot run inside a transaction "
             "(e.g. CREATE INDEX CONCURRENTLY); deploy runs each migration in one."
         )
-    return DeployFailure(
+    return CommandFailure(
         "migration_failed",
         f"migration {migration.name} failed and was rolled back: {error_text(error)}.{hint} "
         f"It is recorded as failed; after fixing it, run `{command} --resolve "
@@ -576,7 +400,7 @@ def _resolve(connection, schema, local, records, name: str, action: str) -> dict
             if any(r.migration_name == name and r.applied for r in records)
             else ("not recorded")
         )
-        raise DeployFailure(
+        raise CommandFailure(
             "usage",
             f"P3011/P3012: migration {name} cannot be resolved: it is not in a failed state "
             f"({state})",
@@ -590,7 +414,7 @@ def _resolve(connection, schema, local, records, name: str, action: str) -> dict
         if action == "applied":
             migration = next((m for m in local if m.name == name), None)
             if migration is None:
-                raise DeployFailure(
+                raise CommandFailure(
                     "usage", f"P3017: migration {name} is not in the migrations folder", EXIT_USAGE
                 )
             connection.execute(
@@ -652,11 +476,11 @@ def _run_python_seed(path: Path, connection) -> None:
     seed's transaction, with the search path on the isolated schema."""
     spec = importlib.util.spec_from_file_location(f"prisma_isolate_seed_{path.stem}", path)
     if spec is None or spec.loader is None:
-        raise DeployFailure("usage", f"{path}: cannot load the seed module", EXIT_USAGE)
+        raise CommandFailure("usage", f"{path}: cannot load the seed module", EXIT_USAGE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     if not callable(getattr(module, "seed", None)):
-        raise DeployFailure(
+        raise CommandFailure(
             "usage", f"{path}: a Python seed must define seed(connection)", EXIT_USAGE
         )
     module.seed(connection)
@@ -722,14 +546,14 @@ def run(url: str, options: DeployOptions, expected: dict | None, log=None) -> De
             report.verification = verify(url, expected, options.connect_timeout, log)
             if not report.verification["healthy"]:
                 problems = [f for f in report.verification["findings"] if f["severity"] == "error"]
-                raise DeployFailure(
+                raise CommandFailure(
                     "unhealthy",
                     f"verification found {plural(len(problems), 'problem')} after the deploy: "
                     + "; ".join(
                         f"{f['check']} {f['object']}: {f['message']}" for f in problems[:5]
                     ),
                 )
-    except (DeployFailure, Unreachable, psycopg.Error) as error:
+    except (CommandFailure, Unreachable, psycopg.Error) as error:
         # psycopg: e.g. permission denied on the migrations table: the role cannot deploy
         report.error = run_error(error, url)
     finally:
@@ -761,7 +585,7 @@ def _baseline(connection, options: DeployOptions, local, expected: dict, notes) 
     names = ", ".join(m.name for m in local)
     if problems:
         listed = "; ".join(f"{f.check} {f.object}: {f.message}" for f in problems[:10])
-        raise DeployFailure(
+        raise CommandFailure(
             "not_baselinable",
             f"{schema} already holds {len(present)} of the application's tables but no migration "
             f"history, and they differ from what the migrations ({names}) create, so they can "
@@ -770,7 +594,7 @@ def _baseline(connection, options: DeployOptions, local, expected: dict, notes) 
             problems=[f"{f.check} {f.object}: {f.message}" for f in problems],
         )
     if not options.baseline:
-        raise DeployFailure(
+        raise CommandFailure(
             "baseline_needed",
             f"{schema} already holds exactly what the migrations ({names}) create, but no "
             'migration history says so; running them would fail on "already exists". Record '
@@ -794,7 +618,7 @@ def _seed_step(connection, options: DeployOptions, log) -> dict:
     try:
         return _seed(connection, options.schema, options.seed)
     except Exception as error:  # a seed is user code: any failure
-        if isinstance(error, DeployFailure) and error.kind == "usage":
+        if isinstance(error, CommandFailure) and error.kind == "usage":
             raise
         message = f"seed {options.seed} failed and was rolled back: {error_text(error)}"
         if options.production:
@@ -802,7 +626,7 @@ def _seed_step(connection, options: DeployOptions, log) -> dict:
             if log:
                 log(f"warning: {message}")
             return {"file": str(options.seed), "status": "failed", "error": message}
-        raise DeployFailure("seed_failed", message) from None
+        raise CommandFailure("seed_failed", message) from None
 
 
 def environment_is_production(explicit: str | None) -> bool:

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from generator.db.deploy import DeployFailure, locked_session, run_error
 from generator.db.runtime import EXIT_DRIFT, EXIT_USAGE, Unreachable
+from generator.db.session import locked_session, run_error
+from generator.errors import CommandFailure
 from generator.sql.identifiers import quote_identifier as q
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -260,9 +261,9 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise DeployFailure("usage", f"{path}: {error.strerror}", EXIT_USAGE) from None
+        raise CommandFailure("usage", f"{path}: {error.strerror}", EXIT_USAGE) from None
     if header != SQLITE_HEADER:
-        raise DeployFailure("usage", f"{path}: not a SQLite database", EXIT_USAGE)
+        raise CommandFailure("usage", f"{path}: not a SQLite database", EXIT_USAGE)
     connection = sqlite3.connect(
         f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5, isolation_level=None
     )
@@ -272,13 +273,13 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
     except sqlite3.OperationalError as error:
         connection.close()
         if "locked" in str(error) or "busy" in str(error):
-            raise DeployFailure(
+            raise CommandFailure(
                 "usage",
                 f"{path}: the SQLite database is locked by another process (is the application "
                 "still running? stop it, then import)",
                 EXIT_USAGE,
             ) from None
-        raise DeployFailure("usage", f"{path}: {error}", EXIT_USAGE) from None
+        raise CommandFailure("usage", f"{path}: {error}", EXIT_USAGE) from None
     return connection
 
 
@@ -325,7 +326,7 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
             )
         )
     if problems:
-        raise DeployFailure(
+        raise CommandFailure(
             "schema_mismatch",
             f"{source} does not match the schema, nothing was imported: " + "; ".join(problems),
             EXIT_DRIFT,
@@ -347,7 +348,7 @@ def _foreign_key_order(ddl) -> list[str]:
         ready = [n for n in names if n not in done and parents[n] <= done]
         if not ready:
             cycle = sorted(n for n in names if n not in done)
-            raise DeployFailure(
+            raise CommandFailure(
                 "usage",
                 "the tables' foreign keys form a cycle (" + ", ".join(cycle) + "); "
                 "import-sqlite cannot order them",
@@ -398,7 +399,7 @@ def import_sqlite(
                     _restart_sequences(connection, plans)
         finally:
             sqlite.close()
-    except (DeployFailure, Unreachable, psycopg.Error) as error:
+    except (CommandFailure, Unreachable, psycopg.Error) as error:
         # A statement the server refused (e.g. an orphaned foreign key) is the data's problem.
         report.error = run_error(
             error, url, "; the transaction was rolled back, nothing was imported", EXIT_DRIFT
@@ -417,7 +418,7 @@ def _check_deployed(connection, expected: dict) -> None:
     present = {name for (name,) in rows}
     missing = sorted(set(expected["tables"]) - present)
     if missing:
-        raise DeployFailure(
+        raise CommandFailure(
             "not_deployed",
             f"the {expected['schema']} schema is not deployed (missing {', '.join(missing[:5])}"
             f"{', …' if len(missing) > 5 else ''}): run `prisma-isolate deploy` first",
@@ -434,7 +435,7 @@ def _prepare_targets(connection, plans: list[TablePlan], truncate: bool) -> None
         ).fetchone()[0]
     ]
     if nonempty and not truncate:
-        raise DeployFailure(
+        raise CommandFailure(
             "target_not_empty",
             f"target tables already hold rows: {', '.join(nonempty)}; nothing was imported "
             "(--truncate empties them first, in the same transaction)",
@@ -484,7 +485,7 @@ def _copy_table(
     )
 
 
-def _bad_value(plan: TablePlan, row, error) -> DeployFailure:
+def _bad_value(plan: TablePlan, row, error) -> CommandFailure:
     """Which value could not be converted: table, primary key and column, and
     the value's type, never the value (it may be a password hash or a token)."""
     for name, convert, value in zip(plan.columns, plan.converters, row, strict=True):
@@ -500,7 +501,7 @@ def _bad_value(plan: TablePlan, row, error) -> DeployFailure:
     )
     where = f"{plan.name} ({key})" if key else f"{plan.name} (a row without a primary key)"
     reason = str(error).split(":")[0] if isinstance(error, ValueError) else type(error).__name__
-    return DeployFailure(
+    return CommandFailure(
         "bad_value",
         f"{where}, column {column}: cannot convert a {kind} value ({reason}); nothing was imported",
         EXIT_DRIFT,
@@ -558,7 +559,7 @@ def _compare(connection, plans: list[TablePlan], report: ImportReport, batch_siz
                 f"found {digest.rows} ({digest.hexdigest})"
             )
     if differences:
-        raise DeployFailure(
+        raise CommandFailure(
             "checksum_mismatch",
             "source and target differ after the copy; rolled back, nothing was imported: "
             + "; ".join(differences),

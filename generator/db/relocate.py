@@ -24,15 +24,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from generator.db.deploy import (
-    ADVISORY_LOCK_KEY,
-    MIGRATIONS_TABLE_COLUMNS,
-    DeployFailure,
-    locked_session,
-    run_error,
-    timeout_ms,
-)
+from generator.db.deploy import MIGRATIONS_TABLE_COLUMNS
 from generator.db.runtime import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
+from generator.db.session import ADVISORY_LOCK_KEY, locked_session, run_error, timeout_ms
+from generator.errors import CommandFailure
 from generator.sql.identifiers import quote_identifier as q
 
 
@@ -118,7 +113,7 @@ def plan_relocation(
     connection, expected: dict, source: str, target: str, migrations: list[str]
 ) -> Plan | None:
     """What moves, or None when everything is already in `target`.  Raises
-    DeployFailure (nothing changed) for a collision or a missing object."""
+    CommandFailure (nothing changed) for a collision or a missing object."""
     tables = [n for n, t in expected["tables"].items() if t["schema"] == target]
     enums = [n for n, e in expected["enums"].items() if e["schema"] == target]
     in_source, in_target = _relations(connection, source), _relations(connection, target)
@@ -139,7 +134,7 @@ def plan_relocation(
     if plan.history != "leave" and "_prisma_migrations" in in_target:
         collisions.append("_prisma_migrations")
     if collisions:
-        raise DeployFailure(
+        raise CommandFailure(
             "collision",
             f"{target} already holds {', '.join(sorted(collisions))}; nothing was moved. "
             f"Drop or rename them in {target} first if they are leftovers.",
@@ -150,7 +145,7 @@ def plan_relocation(
         e for e in enums if e not in types_source
     ]
     if missing:
-        raise DeployFailure(
+        raise CommandFailure(
             "missing",
             f"{source} lacks {', '.join(sorted(missing))}, which the schema defines; nothing was "
             "moved. Is this the database (and the schema version) the application uses?",
@@ -231,7 +226,7 @@ def _check_privileges(connection, plan: Plan) -> None:
     ):
         problems.append(f"GRANT CREATE ON DATABASE {q(database)} TO {q(role)}")
     if problems:
-        raise DeployFailure(
+        raise CommandFailure(
             "permission",
             "insufficient privileges, nothing was moved: " + "; ".join(problems),
             EXIT_UNREACHABLE,
@@ -289,7 +284,7 @@ def relocate(
     try:
         with locked_session(url, target, connect_timeout, lock_timeout, log) as (connection, _):
             _relocate_locked(connection, expected, report, migrations, lock_timeout, log)
-    except (DeployFailure, Unreachable, psycopg.Error) as error:
+    except (CommandFailure, Unreachable, psycopg.Error) as error:
         report.error = run_error(error, url, "; the transaction was rolled back")
     finally:
         report.seconds = time.monotonic() - started
@@ -341,7 +336,7 @@ def _relocate_locked(
             after = content_checksums(connection, plan.target, names)
             history_after = _history_checksums(connection, plan, plan.target)
         except psycopg.errors.LockNotAvailable:
-            raise DeployFailure(
+            raise CommandFailure(
                 "lock_timeout",
                 f"a table stayed locked by another session for more than {lock_timeout:g} s "
                 "(the application may be running); nothing was moved",
@@ -353,7 +348,7 @@ def _relocate_locked(
             before["_prisma_migrations (split)"] = history_before
             after["_prisma_migrations (split)"] = history_after
         if differences:
-            raise DeployFailure(
+            raise CommandFailure(
                 "checksum_mismatch",
                 f"row counts or checksums differ after the move for {', '.join(differences)}; "
                 "rolled back, nothing was moved",

@@ -1,11 +1,15 @@
-"""The migration folder's name: a module of its own so that `generate` can
-decide whether it is up to date without importing the parser."""
+"""A Prisma migrations folder: the name of a new migration folder, and the
+migrations a folder holds (in Prisma's order, with Prisma's checksums).
+Light to import: `generate` decides whether it is up to date without the parser."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from generator.errors import UsageError
+from generator.errors import EXIT_USAGE, CommandFailure, UsageError
 
 
 def migration_folder_name(name: str, source_date_epoch: str | None) -> str:
@@ -20,3 +24,70 @@ def migration_folder_name(name: str, source_date_epoch: str | None) -> str:
             f"SOURCE_DATE_EPOCH={source_date_epoch!r} is not a Unix timestamp"
         ) from None
     return f"{moment:%Y%m%d%H%M%S}_{name}"
+
+
+@dataclass(frozen=True)
+class LocalMigration:
+    name: str
+    path: Path
+    script: str
+
+    @property
+    def checksum(self) -> str:
+        return checksum(self.script)
+
+
+def checksum(script: str) -> str:
+    """sha256 of the script's UTF-8 bytes, 64 lowercase hex digits (Prisma's form)."""
+    return hashlib.sha256(script.encode("utf-8")).hexdigest()
+
+
+def accepted_checksums(script: str) -> list[str]:
+    """Every checksum Prisma accepts for this file, its own first: the file as
+    is, or with its line endings switched (git may have converted them), each
+    also in old engines' unpadded hex."""
+    accepted = []
+    for variant in (script, script.replace("\r\n", "\n"), script.replace("\n", "\r\n")):
+        digest = hashlib.sha256(variant.encode("utf-8")).digest()
+        for form in (digest.hex(), "".join(f"{b:x}" for b in digest)):
+            if form not in accepted:
+                accepted.append(form)
+    return accepted
+
+
+def checksum_matches(script: str, recorded: str) -> bool:
+    """Prisma's comparison of a recorded checksum with the file."""
+    return recorded in accepted_checksums(script)
+
+
+def local_migrations(directory: Path) -> list[LocalMigration]:
+    """The migrations folder's migrations, in the order Prisma applies them
+    (lexicographic by folder name)."""
+    if not directory.is_dir():
+        raise CommandFailure(
+            "usage",
+            f"{directory}: no migrations folder (run `prisma-isolate generate` first)",
+            EXIT_USAGE,
+        )
+    migrations = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        script_path = folder / "migration.sql"
+        if not script_path.is_file():
+            # Prisma stops here too (P3015) rather than skip a migration silently.
+            raise CommandFailure(
+                "missing_migration_file",
+                f"P3015: could not find the migration file at {script_path}. Delete the "
+                "folder or restore the migration file.",
+                EXIT_USAGE,
+                migration=folder.name,
+            )
+        try:
+            script = script_path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CommandFailure(
+                "usage",
+                f"{script_path}: not UTF-8 ({error.reason} at byte {error.start})",
+                EXIT_USAGE,
+            ) from None
+        migrations.append(LocalMigration(folder.name, script_path, script))
+    return migrations

@@ -1,0 +1,121 @@
+"""A locked session on the application's database: what deploy, relocate and
+import-sqlite share.  Connect with verify's retry policy, take Prisma
+Migrate's advisory lock with a timeout, release it on every exit path, and
+turn whatever ended the work into the report's `error`."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from generator.db.runtime import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable
+from generator.db.urls import scrub
+from generator.errors import CommandFailure
+from generator.sql.identifiers import quote_identifier
+
+# Prisma Migrate's advisory lock key (prisma-engines: sql-schema-connector's
+# postgres flavour).  Taking the same key serialises us with `prisma migrate deploy`.
+ADVISORY_LOCK_KEY = 72707369
+
+
+def _connect(url: str, schema: str, timeout: float, log):
+    """A read-write session with the retry policy of verify's connection."""
+    import psycopg
+
+    from generator.db.runtime import connect
+
+    connection = connect(url, schema, timeout, log, read_only=False)
+    # Our own search path, set explicitly (the URL's ?schema= is Prisma's, not libpq's).
+    connection.execute(f"SET search_path TO {quote_identifier(schema)}")
+    connection.execute("SET application_name TO 'prisma-isolate deploy'")
+    try:
+        # A deploy killed mid-statement: let its backend notice within a second,
+        # roll back, and free the advisory lock (PostgreSQL 14+).
+        connection.execute("SET client_connection_check_interval TO '1s'")
+    except psycopg.errors.UndefinedObject:
+        pass
+    return connection
+
+
+def _acquire_lock(connection, timeout: float) -> float:
+    """Take Prisma Migrate's advisory lock; return the seconds waited."""
+    import psycopg
+
+    started = time.monotonic()
+    connection.execute(f"SET lock_timeout TO '{timeout_ms(timeout)}ms'")
+    try:
+        connection.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+    except psycopg.errors.LockNotAvailable:
+        raise CommandFailure(
+            "lock_timeout",
+            f"another deploy (ours or `prisma migrate deploy`) has held the migration lock "
+            f"(pg_advisory_lock {ADVISORY_LOCK_KEY}) for more than {timeout:g} s; "
+            "try again when it has finished, or raise --lock-timeout",
+            EXIT_UNREACHABLE,
+        ) from None
+    finally:
+        connection.execute("RESET lock_timeout")
+    return time.monotonic() - started
+
+
+def _release_lock(connection) -> None:
+    import psycopg
+
+    try:
+        connection.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+    except psycopg.Error:
+        pass  # the session is gone, and its locks with it
+
+
+@contextmanager
+def locked_session(url: str, schema: str, connect_timeout: float, lock_timeout: float, log):
+    """A read-write session holding Prisma Migrate's advisory lock; yields
+    (connection, seconds waited for the lock).  The lock is released and the
+    session closed on every exit path."""
+    connection = _connect(url, schema, connect_timeout, log)
+    try:
+        waited = _acquire_lock(connection, lock_timeout)
+        try:
+            yield connection, waited
+        finally:
+            _release_lock(connection)
+    finally:
+        connection.close()
+
+
+def run_error(
+    error: Exception, url: str, after: str = "", statement_exit: int = EXIT_UNREACHABLE
+) -> dict:
+    """A report's `error` for what ended a deploy, relocate or import:
+    CommandFailure, Unreachable, or a psycopg error (`statement_exit` when the
+    server answered with a SQLSTATE; `after` says what became of the work).
+    No secret of `url` survives in it."""
+    from generator.db.runtime import _secret_candidates, _sorted_secrets
+
+    secrets = _sorted_secrets(_secret_candidates(url))
+    if isinstance(error, CommandFailure):
+        return {
+            "kind": error.kind,
+            "message": scrub(error.message, secrets),
+            "exit_code": error.exit_code,
+            **error.details,
+        }
+    if isinstance(error, Unreachable):
+        kind = "usage" if error.exit_code == EXIT_USAGE else "unreachable"
+        return {"kind": kind, "message": scrub(str(error), secrets), "exit_code": error.exit_code}
+    return {
+        "kind": "database",
+        "message": scrub(error_text(error), secrets) + after,
+        "exit_code": statement_exit if getattr(error, "sqlstate", None) else EXIT_UNREACHABLE,
+    }
+
+
+def timeout_ms(seconds: float) -> int:
+    """PostgreSQL's timeouts in ms, where 0 means "wait forever": never 0 here."""
+    return max(1, round(seconds * 1000))
+
+
+def error_text(error) -> str:
+    text = str(error).strip() or type(error).__name__
+    sqlstate = getattr(error, "sqlstate", None)
+    return f"{text} (SQLSTATE {sqlstate})" if sqlstate else text
