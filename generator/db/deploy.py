@@ -46,6 +46,7 @@ from generator.db.session import (
     error_text,
     locked_session,
     run_error,
+    tables_in,
     timeout_ms,
 )
 from generator.db.urls import printable_url
@@ -56,6 +57,7 @@ from generator.emit.layout import (
     local_migrations,
 )
 from generator.errors import CommandFailure
+from generator.report import envelope
 from generator.sql.identifiers import quote_identifier
 
 # `_prisma_migrations` as Prisma's engine creates it on PostgreSQL (tests compare
@@ -130,25 +132,25 @@ class DeployReport:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        return {
-            "version": 1,
-            "database": self.database,
-            "schema": self.schema,
-            "environment": self.environment,
-            "ok": self.error is None,
-            "lock": {"key": ADVISORY_LOCK_KEY, "waited_seconds": self.lock_wait_seconds},
-            "migrations": {
-                "applied": self.applied,
-                "already_applied": self.already_applied,
-                "baselined": self.baselined,
-            },
-            "resolved": self.resolved,
-            "seed": self.seed,
-            "verification": self.verification,
-            "error": self.error,
-            "notes": self.notes,
-            "seconds": round(self.seconds, 3),
+        migrations = {
+            "applied": self.applied,
+            "already_applied": self.already_applied,
+            "baselined": self.baselined,
         }
+        return envelope(
+            self.database,
+            {"schema": self.schema, "environment": self.environment},
+            {
+                "lock": {"key": ADVISORY_LOCK_KEY, "waited_seconds": self.lock_wait_seconds},
+                "migrations": migrations,
+                "resolved": self.resolved,
+                "seed": self.seed,
+                "verification": self.verification,
+            },
+            self.notes,
+            self.error,
+            self.seconds,
+        )
 
 
 # --- the database side --------------------------------------------------------
@@ -186,12 +188,7 @@ def _migrations_table(schema: str) -> str:
 
 
 def _ensure_migrations_table(connection, schema: str) -> None:
-    exists = connection.execute(
-        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = %s AND c.relname = '_prisma_migrations'",
-        (schema,),
-    ).fetchone()
-    if not exists:
+    if "_prisma_migrations" not in tables_in(connection, schema):
         connection.execute(f"CREATE TABLE {_migrations_table(schema)} {MIGRATIONS_TABLE_COLUMNS}")
 
 
@@ -571,11 +568,7 @@ def _baseline(connection, options: DeployOptions, local, expected: dict, notes) 
 
     schema = options.schema
     ours = [name for name, t in expected["tables"].items() if t["schema"] == schema]
-    present = connection.execute(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname = ANY(%s)",
-        (schema, ours),
-    ).fetchall()
+    present = tables_in(connection, schema) & set(ours)
     if not present:
         if options.baseline:
             notes.append("nothing to baseline: the schema holds none of the application's tables")

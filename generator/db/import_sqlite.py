@@ -31,8 +31,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.db.runtime import EXIT_DRIFT, EXIT_USAGE, Unreachable
-from generator.db.session import locked_session, run_error
+from generator.db.session import locked_session, run_error, tables_in
 from generator.errors import CommandFailure
+from generator.report import envelope
 from generator.sql.identifiers import quote_identifier as q
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -61,22 +62,19 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         rows = sum(t.rows for t in self.tables.values())
-        return {
-            "version": 1,
-            "database": self.database,
-            "source": self.source,
-            "schema": self.schema,
-            "ok": self.error is None,
-            "rows": rows,
-            "rows_per_second": round(rows / self.seconds) if self.seconds else None,
-            "tables": {
-                name: {"rows": t.rows, "checksum": t.checksum, "seconds": round(t.seconds, 3)}
-                for name, t in self.tables.items()
-            },
-            "notes": self.notes,
-            "error": self.error,
-            "seconds": round(self.seconds, 3),
+        tables = {
+            name: {"rows": t.rows, "checksum": t.checksum, "seconds": round(t.seconds, 3)}
+            for name, t in self.tables.items()
         }
+        per_second = round(rows / self.seconds) if self.seconds else None
+        return envelope(
+            self.database,
+            {"source": self.source, "schema": self.schema},
+            {"rows": rows, "rows_per_second": per_second, "tables": tables},
+            self.notes,
+            self.error,
+            self.seconds,
+        )
 
 
 # --- converting values the way Prisma stores them in PostgreSQL -------------------
@@ -410,13 +408,7 @@ def import_sqlite(
 
 
 def _check_deployed(connection, expected: dict) -> None:
-    rows = connection.execute(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
-        (expected["schema"],),
-    ).fetchall()
-    present = {name for (name,) in rows}
-    missing = sorted(set(expected["tables"]) - present)
+    missing = sorted(set(expected["tables"]) - tables_in(connection, expected["schema"]))
     if missing:
         raise CommandFailure(
             "not_deployed",

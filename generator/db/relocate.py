@@ -26,8 +26,15 @@ from dataclasses import dataclass, field
 
 from generator.db.deploy import MIGRATIONS_TABLE_COLUMNS
 from generator.db.runtime import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
-from generator.db.session import ADVISORY_LOCK_KEY, locked_session, run_error, timeout_ms
+from generator.db.session import (
+    ADVISORY_LOCK_KEY,
+    locked_session,
+    run_error,
+    tables_in,
+    timeout_ms,
+)
 from generator.errors import CommandFailure
+from generator.report import envelope
 from generator.sql.identifiers import quote_identifier as q
 
 
@@ -61,29 +68,14 @@ class RelocateReport:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        return {
-            "version": 1,
-            "database": self.database,
-            "from": self.source,
-            "to": self.target,
-            "dry_run": self.dry_run,
-            "ok": self.error is None,
-            "status": self.status,
-            "plan": self.plan,
-            "tables": self.tables,
-            "notes": self.notes,
-            "error": self.error,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-def _relations(connection, schema: str) -> set[str]:
-    rows = connection.execute(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
-        (schema,),
-    ).fetchall()
-    return {name for (name,) in rows}
+        return envelope(
+            self.database,
+            {"from": self.source, "to": self.target, "dry_run": self.dry_run},
+            {"status": self.status, "plan": self.plan, "tables": self.tables},
+            self.notes,
+            self.error,
+            self.seconds,
+        )
 
 
 def _types(connection, schema: str) -> set[str]:
@@ -116,7 +108,7 @@ def plan_relocation(
     CommandFailure (nothing changed) for a collision or a missing object."""
     tables = [n for n, t in expected["tables"].items() if t["schema"] == target]
     enums = [n for n, e in expected["enums"].items() if e["schema"] == target]
-    in_source, in_target = _relations(connection, source), _relations(connection, target)
+    in_source, in_target = tables_in(connection, source), tables_in(connection, target)
     types_source, types_target = _types(connection, source), _types(connection, target)
     moved = [t for t in tables if t in in_target and t not in in_source]
     if len(moved) == len(tables) and all(e in types_target for e in enums):

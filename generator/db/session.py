@@ -119,3 +119,13 @@ def error_text(error) -> str:
     text = str(error).strip() or type(error).__name__
     sqlstate = getattr(error, "sqlstate", None)
     return f"{text} (SQLSTATE {sqlstate})" if sqlstate else text
+
+
+def tables_in(connection, schema: str) -> set[str]:
+    """The names of the tables (plain and partitioned) in `schema`."""
+    rows = connection.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+        (schema,),
+    ).fetchall()
+    return {name for (name,) in rows}
