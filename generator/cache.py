@@ -54,6 +54,35 @@ def key(files: list[tuple[str, bytes]], options: str) -> str:
     return digest.hexdigest()
 
 
+def schema_key(path: str, options) -> str | None:
+    """The key of a file or folder input under `options` (None for standard
+    input, or when it cannot be read: the normal path then reports it)."""
+    from generator.psl.source import schema_files_in
+
+    if path == "-":
+        return None
+    location = Path(path)
+    try:
+        files = schema_files_in(location) if location.is_dir() else [location]
+        contents = [(str(f), f.read_bytes()) for f in files]
+    except OSError:
+        return None
+    version = options.prisma_version.key if options.prisma_version else None
+    described = (
+        f"{options.schema}|{sorted(options.keep_in_public)}|{options.force}|"
+        f"{options.provider}|{version}"
+    )
+    return key(contents, described)
+
+
+def generate_key(schema: str | None, *settings: str) -> str | None:
+    """The key of a `generate` run: the input's key and every setting that
+    shapes the output folder."""
+    if schema is None:
+        return None
+    return key([("generate", "\0".join(settings).encode())], schema)
+
+
 def is_isolated(cache_key: str) -> bool:
     directory = _cache_dir()
     return directory is not None and (directory / cache_key).is_file()

@@ -184,6 +184,7 @@ class Plan:
     changes: list[Change]
     messages: list[Diagnostic]  # warnings and notes, for stderr
     schemas: list[str]  # the datasource's `schemas` list after the rewrite
+    converted_from: str | None = None  # the provider --provider replaced (e.g. "sqlite")
 
     @property
     def changed(self) -> bool:
@@ -397,7 +398,11 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
                     "warning",
                 )
             )
-    return Plan(changes, messages, schemas)
+    provider = _provider_of(datasource)
+    converted = (
+        provider if options.provider and provider not in ("postgresql", "postgres") else None
+    )
+    return Plan(changes, messages, schemas, converted)
 
 
 def _add_schema_attribute(block: Model | Enum, schema_name: str) -> AddMember:

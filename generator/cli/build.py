@@ -1,0 +1,166 @@
+"""Commands that build artifacts from a schema: `sql` (the migration script)
+and `generate` (the output folder)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.options import (
+    EXIT_CHANGES,
+    isolated,
+    isolation_options,
+    quiet_verbose,
+    run_guarded,
+    say,
+    stdin_filename_option,
+)
+
+
+@click.command()
+@click.argument("path", type=click.Path(allow_dash=True, path_type=str))
+@isolation_options
+@stdin_filename_option
+@quiet_verbose()
+def sql(path, isolation, stdin_filename, quiet, verbose):
+    """Print the migration SQL that creates the isolated schema from nothing.
+
+    It is what `prisma migrate diff --from-empty --to-schema ... --script`
+    prints for the rewritten schema, with ?schema=<--schema> in the URL."""
+    options = isolation.options(path)
+
+    def body():
+        from generator.psl.parser import parse_sources
+        from generator.psl.source import SourceFile
+        from generator.sql.render import schema_sql
+
+        outcome, _ = isolated(path, options, stdin_filename, quiet)
+        rewritten = outcome.schema or parse_sources(
+            [SourceFile(p, t) for p, t in outcome.outputs.items()]
+        )
+        return schema_sql(rewritten, options.schema)
+
+    text = run_guarded(verbose, body)
+    sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder to write into.",
+)
+@click.option(
+    "--migration-name",
+    default="init",
+    show_default=True,
+    help="The migration folder's name after its timestamp.",
+)
+@click.option(
+    "--dev-sqlite",
+    is_flag=True,
+    help="Also write dev-sqlite/schema.prisma: a SQLite variant for local development.",
+)
+@click.option(
+    "--healthcheck-path",
+    default="/api/ping",
+    show_default=True,
+    help="railway.toml's healthcheckPath (AnythingLLM answers /api/ping).",
+)
+@isolation_options
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if any output file would change."
+)
+@quiet_verbose()
+def generate(
+    path, output, migration_name, dev_sqlite, healthcheck_path, isolation, check, quiet, verbose
+):
+    """Write the isolated schema.prisma and a Prisma migrations folder.
+
+    The migration folder is migrations/0_<name> (Prisma's baselining layout),
+    or <SOURCE_DATE_EPOCH as YYYYMMDDHHMMSS>_<name>.  Files whose content is
+    unchanged are not rewritten, so a second run leaves the folder as it was."""
+    options = isolation.options(path)
+    settings = {"healthcheck_path": healthcheck_path, "dev_sqlite": dev_sqlite}
+    changed = run_guarded(
+        verbose, lambda: _generate(path, output, migration_name, options, settings, check, quiet)
+    )
+    if check and changed:
+        sys.exit(EXIT_CHANGES)
+
+
+def _generate(path, output: Path, migration_name, options, settings, check, quiet) -> dict:
+    """The files that changed (written unless `check`)."""
+    from generator import cache
+    from generator.emit.layout import migration_folder_name
+
+    folder = migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
+    output_dir = repository_relative(output)
+    # The build step re-runs generate on an unchanged schema: when these exact
+    # bytes, options and code produced files that are all still in place,
+    # there is nothing to parse.
+    key = cache.generate_key(
+        cache.schema_key(path, options),
+        folder,
+        output_dir,
+        settings["healthcheck_path"],
+        str(settings["dev_sqlite"]),
+    )
+    if key is not None and cache.outputs_up_to_date(key, output):
+        if not quiet:
+            say(f"{output}: up to date")
+        return {}
+    from generator.emit.generate import generate as generate_files
+    from generator.output import write_files
+
+    outcome, location = isolated(path, options, None, quiet)
+    generated = generate_files(
+        outcome,
+        str(location) if location is not None and location.is_dir() else None,
+        options.schema,
+        folder,
+        outcome.plan.converted_from if outcome.changed_paths else None,
+        output_dir=output_dir,
+        prisma_version=options.prisma_version,
+        **settings,
+    )
+    if not quiet:
+        for note in generated.notes:
+            say(note)
+    changed = {}
+    for relative, text in generated.files.items():
+        destination = output / relative
+        if not (destination.is_file() and destination.read_bytes() == text.encode("utf-8")):
+            changed[destination] = text
+    if not check:
+        write_files(changed)  # all of them, or none
+    if (
+        key is not None
+        and not check
+        and not any(m.severity != "note" for m in outcome.plan.messages)
+    ):
+        cache.remember_outputs(key, generated.files)
+    if not quiet:
+        for destination in changed:
+            say(f"{'would write' if check else 'wrote'} {destination}")
+        if not changed:
+            say(f"{output}: up to date")
+    return changed
+
+
+def repository_relative(folder: Path) -> str:
+    """`folder` as railway.toml names it: relative to the root of the git
+    repository holding it (where Railway runs commands), else to the folder's
+    own parent.  Never as typed: the file must not depend on where generate ran."""
+    absolute = Path(os.path.abspath(folder))
+    for root in absolute.parents:
+        if (root / ".git").exists():
+            return absolute.relative_to(root).as_posix()
+    return absolute.name
