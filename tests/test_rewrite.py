@@ -315,7 +315,8 @@ def test_no_datasource_is_an_error():
 
 def test_self_check_catches_an_output_that_is_not_the_plan():
     schema = parse_text(POSTGRES + "model A {\n  id Int @id\n}\n")
-    from generator.isolation.plan import plan, render
+    from generator.isolation.edits import render
+    from generator.isolation.plan import plan
 
     options = RewriteOptions()
     the_plan = plan(schema, options)

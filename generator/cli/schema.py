@@ -172,7 +172,7 @@ def _rewrite_one(path, output, mode, options, color, stdin_filename, quiet, verb
 
 
 def _print_diffs(outcome, changed: list[str], color: bool | None) -> None:
-    from generator.diffing import unified_diff
+    from generator.output import unified_diff
 
     colored = use_color(color, sys.stdout)
     for name in changed:

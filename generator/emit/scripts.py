@@ -10,7 +10,7 @@ from generator import __version__
 from generator.emit.catalog import expected_catalog
 from generator.psl.nodes import Schema
 from generator.sql.build import build_database
-from generator.sql.templating import render
+from generator.sql.render import render
 
 
 def expected_for(rewritten: Schema, schema_name: str, migrations: list[str]) -> dict:

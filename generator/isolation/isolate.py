@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.isolation.edits import render
 from generator.isolation.options import RewriteOptions
-from generator.isolation.plan import Plan, plan, render
+from generator.isolation.plan import Plan, plan
 from generator.isolation.selfcheck import verify
 from generator.psl.nodes import Schema
 from generator.psl.parser import gc_paused
