@@ -160,10 +160,12 @@ def to_text(value):
     return text
 
 
-def converter_for(column_type: str):
-    """The conversion for a PostgreSQL column type as the DDL model renders it."""
-    base = column_type.upper()
-    if base.startswith("TIMESTAMP") or base == "DATE" or base.startswith("TIME"):
+def converter_for(column_type):
+    """The conversion for a column of the DDL model (a sql.model.ColumnType)."""
+    base = column_type.base
+    if column_type.array or column_type.kind != "builtin":
+        return to_text  # enums take their labels; SQLite holds no scalar lists
+    if base in ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ"):
         return to_timestamp
     if base == "BOOLEAN":
         return to_boolean
@@ -171,7 +173,7 @@ def converter_for(column_type: str):
         return to_json
     if base in ("INTEGER", "BIGINT", "SMALLINT", "SERIAL", "BIGSERIAL", "SMALLSERIAL", "INT"):
         return to_int
-    if base.startswith(("DECIMAL", "NUMERIC")):
+    if base in ("DECIMAL", "NUMERIC"):
         return to_decimal
     if base in ("DOUBLE PRECISION", "REAL"):
         return to_float
@@ -304,7 +306,7 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
                 problems.append(f"column {name}.{column} is not in the schema")
         for column in table.columns:
             if column.name not in sqlite_columns and column.not_null and column.default is None:
-                if not column.type.upper().endswith("SERIAL"):
+                if not column.type.serial:
                     problems.append(
                         f"column {name}.{column.name} is required by the schema but missing in "
                         "the SQLite file"
@@ -316,10 +318,8 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
                 schema=table.name.schema,
                 columns=[c.name for c in copied],
                 converters=[converter_for(c.type) for c in copied],
-                json_columns={
-                    i for i, c in enumerate(copied) if c.type.upper() in ("JSONB", "JSON")
-                },
-                serial=[c.name for c in copied if c.type.upper().endswith("SERIAL")],
+                json_columns={i for i, c in enumerate(copied) if c.type.base in ("JSONB", "JSON")},
+                serial=[c.name for c in copied if c.type.serial],
                 primary_key=list(table.primary_key),
             )
         )

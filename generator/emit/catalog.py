@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from generator.db.runtime import canonical_default
-from generator.sql.build import SERIAL_TYPES, Database, Table
+from generator.sql.model import ColumnType, Database, Table
 
 # Our rendered type -> format_type() of the column PostgreSQL creates for it.
 _FORMAT_TYPE = {
@@ -45,18 +45,17 @@ _FORMAT_TYPE = {
     "TIMETZ": "time with time zone",
 }
 _WITH_ZONE = {"TIMESTAMP", "TIMESTAMPTZ", "TIME", "TIMETZ"}
-_TYPE = re.compile(r"^([A-Z ]+?)(\(([\d, ]+)\))?(\[\])?$")
+_DATE_TIME = _WITH_ZONE | {"DATE"}
 
 
-def format_type(type_sql: str) -> str | None:
-    """format_type() of a column we declare as `type_sql` (None: not checked)."""
-    match = _TYPE.match(type_sql)
-    if match is None or match.group(1) not in _FORMAT_TYPE:
+def format_type(column_type: ColumnType) -> str | None:
+    """format_type() of a column we declare as `column_type` (None: not checked)."""
+    base, array = column_type.base, column_type.array
+    if column_type.kind != "builtin" or base not in _FORMAT_TYPE:
         return None
-    base, _, args, array = match.groups()
     name = _FORMAT_TYPE[base]
+    args = ",".join(column_type.args) if column_type.args else None
     if args is not None:
-        args = args.replace(" ", "")
         if base in _WITH_ZONE:
             # timestamp(3) without time zone: the precision goes after the first word
             first, _, rest = name.partition(" ")
@@ -73,19 +72,18 @@ def format_type(type_sql: str) -> str | None:
 def _column(table: Table, column, database: Database, enums: dict) -> dict:
     entry: dict = {
         "not_null": column.not_null or column.name in table.primary_key,
-        "default": column.default is not None or column.type in SERIAL_TYPES.values(),
+        "default": column.default is not None or column.type.serial,
     }
-    base = column.type.removesuffix("[]")
-    enum = enums.get(base)
+    enum = enums.get(column.type.base) if column.type.kind == "enum" else None
     if enum is not None:
         entry["enum"] = [enum.name.schema, enum.name.name]
-        entry["array"] = column.type.endswith("[]")
+        entry["array"] = column.type.array
     else:
         entry["type"] = format_type(column.type)
     value = _comparable_default(column.default, column.type)
     if value is not None:
         entry["default_value"] = value
-        if base.upper() in ("JSON", "JSONB"):
+        if column.type.base in ("JSON", "JSONB"):
             entry["default_json"] = True
     return entry
 
@@ -93,15 +91,13 @@ def _column(table: Table, column, database: Database, enums: dict) -> dict:
 _LITERAL = re.compile(r"'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|CURRENT_TIMESTAMP")
 
 
-def _comparable_default(default: str | None, type_sql: str) -> str | None:
+def _comparable_default(default: str | None, column_type: ColumnType) -> str | None:
     """The default as verify compares it with PostgreSQL's pg_get_expr(), or
     None where only its presence is checked: serials, arrays, expressions of
     dbgenerated(), and date/time literals (PostgreSQL stores them converted)."""
     if default is None or not _LITERAL.fullmatch(default):
         return None
-    if default != "CURRENT_TIMESTAMP" and type_sql.upper().startswith(
-        ("TIMESTAMP", "DATE", "TIME")
-    ):
+    if default != "CURRENT_TIMESTAMP" and column_type.base in _DATE_TIME:
         return None
     return canonical_default(default)
 

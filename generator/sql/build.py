@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -34,19 +33,33 @@ from generator.psl.nodes import (
     Schema,
     StringLit,
 )
-from generator.sql.identifiers import MAX_IDENTIFIER_BYTES, quote_identifier
+from generator.sql.identifiers import MAX_IDENTIFIER_BYTES
+from generator.sql.model import (
+    SERIAL_TYPES,
+    Column,
+    ColumnType,
+    Database,
+    EnumType,
+    Extension,
+    ForeignKey,
+    Index,
+    IndexColumn,
+    Name,
+    Table,
+    sql_string,
+)
 
 # Prisma's default native type of each scalar type on PostgreSQL.
 DEFAULT_TYPES = {
-    "String": "TEXT",
-    "Boolean": "BOOLEAN",
-    "Int": "INTEGER",
-    "BigInt": "BIGINT",
-    "Float": "DOUBLE PRECISION",
-    "Decimal": "DECIMAL(65,30)",
-    "DateTime": "TIMESTAMP(3)",
-    "Json": "JSONB",
-    "Bytes": "BYTEA",
+    "String": ColumnType("TEXT"),
+    "Boolean": ColumnType("BOOLEAN"),
+    "Int": ColumnType("INTEGER"),
+    "BigInt": ColumnType("BIGINT"),
+    "Float": ColumnType("DOUBLE PRECISION"),
+    "Decimal": ColumnType("DECIMAL", ("65", "30")),
+    "DateTime": ColumnType("TIMESTAMP", ("3",)),
+    "Json": ColumnType("JSONB"),
+    "Bytes": ColumnType("BYTEA"),
 }
 
 # @db.<Name> -> SQL type name; "args" says how its arguments render.
@@ -78,7 +91,6 @@ NATIVE_TYPES = {
     "JsonB": "JSONB",
     "ByteA": "BYTEA",
 }
-SERIAL_TYPES = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
 INDEX_ALGORITHMS = {
     "Hash": "HASH",
     "Gin": "GIN",
@@ -95,144 +107,7 @@ REFERENTIAL_ACTIONS = {
 }
 
 
-# --- the model -------------------------------------------------------------------
-
-
-@dataclass
-class Name:
-    """A database object's name and schema; renders quoted, qualified only
-    outside the connection's default schema (as Prisma renders it)."""
-
-    schema: str
-    name: str
-    default_schema: str
-
-    @property
-    def sql(self) -> str:
-        if self.schema == self.default_schema:
-            return quote_identifier(self.name)
-        return f"{quote_identifier(self.schema)}.{quote_identifier(self.name)}"
-
-
-@dataclass
-class Column:
-    name: str
-    type: str  # as rendered: TEXT, SERIAL, "Role"[], VARCHAR(255)
-    not_null: bool
-    default: str | None  # as rendered, without the DEFAULT keyword
-
-    @property
-    def sql(self) -> str:
-        out = f"{quote_identifier(self.name)} {self.type}"
-        if self.not_null:
-            out += " NOT NULL"
-        if self.default is not None:
-            out += f" DEFAULT {self.default}"
-        return out
-
-
-@dataclass
-class IndexColumn:
-    name: str
-    descending: bool = False
-    operator_class: str | None = None
-
-    @property
-    def sql(self) -> str:
-        out = quote_identifier(self.name)
-        if self.descending:
-            out += " DESC"
-        if self.operator_class:
-            out += f" {self.operator_class}"
-        return out
-
-
-@dataclass
-class Index:
-    name: str
-    table: Name
-    unique: bool
-    columns: list[IndexColumn]
-    algorithm: str | None = None  # None: btree
-
-    @property
-    def qualified_name(self) -> str:
-        return quote_identifier(self.name)
-
-    @property
-    def column_list(self) -> str:
-        return ", ".join(c.sql for c in self.columns)
-
-
-@dataclass
-class ForeignKey:
-    name: str
-    table: Name
-    columns: list[str]
-    referenced_table: Name
-    referenced_columns: list[str]
-    on_delete: str
-    on_update: str
-
-    @property
-    def column_list(self) -> str:
-        return ", ".join(quote_identifier(c) for c in self.columns)
-
-    @property
-    def referenced_column_list(self) -> str:
-        return ", ".join(quote_identifier(c) for c in self.referenced_columns)
-
-
-@dataclass
-class Table:
-    name: Name
-    columns: list[Column]
-    primary_key_name: str | None = None
-    primary_key: list[str] = dataclass_field(default_factory=list)
-    indexes: list[Index] = dataclass_field(default_factory=list)
-    foreign_keys: list[ForeignKey] = dataclass_field(default_factory=list)
-
-    @property
-    def primary_key_columns(self) -> str:
-        # Prisma renders the primary key's columns without a space after commas.
-        return ",".join(quote_identifier(c) for c in self.primary_key)
-
-
-@dataclass
-class EnumType:
-    name: Name
-    values: list[str]
-
-    @property
-    def value_list(self) -> str:
-        return ", ".join(sql_string(v) for v in self.values)
-
-
-@dataclass
-class Extension:
-    """A PostgreSQL extension of the datasource's `extensions = [...]`."""
-
-    name: str  # the database name: `map:` when given
-    schema: str | None
-    version: str | None
-
-
-@dataclass
-class Database:
-    default_schema: str
-    schemas: list[str]  # schemas that hold objects, alphabetically: CREATE SCHEMA each
-    enums: list[EnumType]
-    tables: list[Table]  # model tables in declaration order, then join tables
-    extensions: list[Extension] = dataclass_field(
-        default_factory=list
-    )  # by name, as Prisma orders them
-
-
 # --- helpers ---------------------------------------------------------------------
-
-
-def sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _truncate_bytes(text: str, limit: int) -> str:
@@ -360,8 +235,8 @@ class _Builder:
 
     # -- columns --
 
-    def native_type(self, field: Field) -> tuple[str, str | None]:
-        """(rendered type without list suffix, native type name or None)."""
+    def native_type(self, field: Field) -> ColumnType:
+        """The column type of a scalar field (not yet a list)."""
         for attribute in field.attributes:
             if attribute.name.startswith("db."):
                 native = attribute.name[3:]
@@ -376,18 +251,14 @@ class _Builder:
                     )
                 args = [a.value for a in attribute.arguments or []]
                 numbers = [a.raw for a in args if isinstance(a, NumberLit)]
-                if native == "Decimal" and len(numbers) == 2:
-                    return f"DECIMAL({numbers[0]},{numbers[1]})", native
-                if numbers:
-                    return f"{base}({numbers[0]})", native
-                return base, native
-        return DEFAULT_TYPES[field.type.name], None
+                # Decimal takes (precision, scale); every other type at most one argument.
+                return ColumnType(base, tuple(numbers[: 2 if native == "Decimal" else 1]))
+        return DEFAULT_TYPES[field.type.name]
 
     def column(self, model: Model, field: Field) -> Column:
         kind = self.field_kind(field)
         ftype = field.type
         is_list = ftype.list or ftype.legacy_list
-        suffix = "[]" if is_list else ""
         default_attribute = field.attribute("default")
         default_value = None
         if default_attribute is not None and default_attribute.arguments:
@@ -395,31 +266,27 @@ class _Builder:
             default_value = argument.value if argument is not None else None
         if kind == "enum":
             enum = self.enum_by_name[ftype.name]
-            type_sql = Name(
-                self.schema_of(enum), _db_name(enum, enum.name), self.default_schema
-            ).sql
-            type_sql += suffix
-            default = self.enum_default(enum, default_value, type_sql)
+            name = Name(self.schema_of(enum), _db_name(enum, enum.name), self.default_schema)
+            column_type = ColumnType(name.sql, (), is_list, "enum")
+            default = self.enum_default(enum, default_value, column_type.sql)
         elif kind == "unsupported":
-            type_sql = ftype.unsupported.value + suffix
+            column_type = ColumnType(ftype.unsupported.value, (), is_list, "unsupported")
             default = _dbgenerated(default_value)
         elif kind in ("scalar", "composite"):
             scalar = "Json" if kind == "composite" else ftype.name
-            if kind == "composite":
-                base, native = DEFAULT_TYPES["Json"], None
-            else:
-                base, native = self.native_type(field)
+            column_type = DEFAULT_TYPES["Json"] if kind == "composite" else self.native_type(field)
             autoincrement = (
                 isinstance(default_value, FunctionCall) and default_value.name == "autoincrement"
             )
-            if autoincrement and base in SERIAL_TYPES:
-                base = SERIAL_TYPES[base]
-            type_sql = base + suffix
-            default = self.scalar_default(scalar, default_value, type_sql)
+            if autoincrement and column_type.base in SERIAL_TYPES and not column_type.args:
+                column_type = ColumnType(SERIAL_TYPES[column_type.base])
+            if is_list:
+                column_type = column_type.as_array()
+            default = self.scalar_default(scalar, default_value, column_type.sql)
         else:
             raise PslError([Diagnostic.at(ftype.span, f'unknown type "{ftype.name}"')])
         not_null = not (ftype.optional or is_list)
-        return Column(self.column_name(field), type_sql, not_null, default)
+        return Column(self.column_name(field), column_type, not_null, default)
 
     def enum_default(self, enum: Enum, value, type_sql: str) -> str | None:
         mapped = {v.name: _db_name(v, v.name) for v in enum.values}
@@ -703,8 +570,8 @@ class _Builder:
         pk_b = self.single_primary_key_column(self.model_by_name[model_b_name], table_b)
         name = Name(table_a.name.schema, table_name, self.default_schema)
         columns = [
-            Column("A", _plain_type(pk_a.type), True, None),
-            Column("B", _plain_type(pk_b.type), True, None),
+            Column("A", pk_a.type.without_serial(), True, None),
+            Column("B", pk_b.type.without_serial(), True, None),
         ]
         table = Table(name, columns)
         table.primary_key = ["A", "B"]
@@ -772,11 +639,6 @@ def _check_length(name: str, kind: str, node) -> None:
                 )
             ]
         )
-
-
-def _plain_type(type_sql: str) -> str:
-    reverse = {v: k for k, v in SERIAL_TYPES.items()}
-    return reverse.get(type_sql, type_sql)
 
 
 def _dbgenerated(value) -> str | None:
