@@ -438,96 +438,90 @@ def read_catalog(connection, expected: dict, counter: list | None = None) -> dic
     catalog: dict = {"schemas": {}, "tables": {}, "misplaced": {}, "enums": {}, "migrations": None}
     with connection.cursor() as raw_cursor:
         cursor = _Counted(raw_cursor, counter if counter is not None else [0])
-        for name, usage in cursor.execute(_SCHEMAS, (schemas,)):
-            catalog["schemas"][name] = usage
-        denied = [name for name, usage in catalog["schemas"].items() if not usage]
-        if denied:
-            role = cursor.execute("SELECT current_user").fetchone()[0]
-            raise Unreachable(
-                f"permission denied: role {role} has no USAGE on schema {', '.join(denied)} "
-                f"(GRANT USAGE ON SCHEMA {', '.join(_quote(d) for d in denied)} TO {_quote(role)})"
-            )
-        for row in cursor.execute(_COLUMNS, (schemas,)):
-            (
-                schema,
-                table,
-                column,
-                ftype,
-                not_null,
-                has_default,
-                default_expression,
-                is_enum,
-                enum_schema,
-                enum_name,
-                is_array,
-                select,
-            ) = row
-            entry = catalog["tables"].setdefault(
-                (schema, table),
-                {
-                    "columns": {},
-                    "indexes": {},
-                    "foreign_keys": {},
-                    "primary_key": None,
-                    "select": select,
-                },
-            )
-            entry["columns"][column] = {
-                "type": ftype,
-                "not_null": not_null,
-                "default": has_default,
-                "default_expression": default_expression,
-                "enum": [enum_schema, enum_name] if is_enum else None,
-                "array": is_array,
-            }
-        names = list(expected["tables"])
-        for schema, table in cursor.execute(_MISPLACED, (names, schemas)):
+        _read_schemas(cursor, schemas, catalog)
+        _read_columns(cursor, schemas, catalog)
+        for schema, table in cursor.execute(_MISPLACED, (list(expected["tables"]), schemas)):
             catalog["misplaced"].setdefault(table, []).append(schema)
-        for schema, table, index, unique, primary, columns in cursor.execute(_INDEXES, (schemas,)):
-            entry = catalog["tables"].get((schema, table))
-            if entry is None:
-                continue
-            if primary:
-                entry["primary_key"] = {"name": index, "columns": list(columns)}
-            else:
-                entry["indexes"][index] = {"unique": unique, "columns": list(columns)}
-        for row in cursor.execute(_FOREIGN_KEYS, (schemas,)):
-            (
-                schema,
-                table,
-                name,
-                columns,
-                ref_schema,
-                ref_table,
-                ref_columns,
-                on_delete,
-                on_update,
-            ) = row
-            entry = catalog["tables"].get((schema, table))
-            if entry is not None:
-                entry["foreign_keys"][name] = {
-                    "columns": list(columns),
-                    "references": [ref_schema, ref_table],
-                    "referenced_columns": list(ref_columns),
-                    "on_delete": _FK_ACTIONS.get(on_delete, on_delete),
-                    "on_update": _FK_ACTIONS.get(on_update, on_update),
-                }
+        _read_keys(cursor, schemas, catalog)
         for schema, name, values in cursor.execute(_ENUMS, (schemas,)):
             catalog["enums"][(schema, name)] = list(values)
-        migrations_table = f"{_quote(expected['schema'])}.{_quote('_prisma_migrations')}"
-        exists = cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL", (migrations_table,)
-        ).fetchone()[0]
-        if exists and catalog["schemas"].get(expected["schema"]):
-            rows = cursor.execute(
-                f"SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, "
-                f"logs, checksum FROM {migrations_table} ORDER BY started_at"
-            ).fetchall()
-            catalog["migrations"] = [
-                {"name": n, "finished": f, "rolled_back": r, "logs": logs, "checksum": c}
-                for n, f, r, logs, c in rows
-            ]
+        if catalog["schemas"].get(expected["schema"]):
+            catalog["migrations"] = _read_migrations(cursor, expected["schema"])
     return catalog
+
+
+def _read_schemas(cursor, schemas: list[str], catalog: dict) -> None:
+    for name, usage in cursor.execute(_SCHEMAS, (schemas,)):
+        catalog["schemas"][name] = usage
+    denied = [name for name, usage in catalog["schemas"].items() if not usage]
+    if denied:
+        role = cursor.execute("SELECT current_user").fetchone()[0]
+        raise Unreachable(
+            f"permission denied: role {role} has no USAGE on schema {', '.join(denied)} "
+            f"(GRANT USAGE ON SCHEMA {', '.join(_quote(d) for d in denied)} TO {_quote(role)})"
+        )
+
+
+def _read_columns(cursor, schemas: list[str], catalog: dict) -> None:
+    for row in cursor.execute(_COLUMNS, (schemas,)):
+        schema, table, column, ftype, not_null, has_default, expression = row[:7]
+        is_enum, enum_schema, enum_name, is_array, select = row[7:]
+        entry = catalog["tables"].setdefault(
+            (schema, table),
+            {
+                "columns": {},
+                "indexes": {},
+                "foreign_keys": {},
+                "primary_key": None,
+                "select": select,
+            },
+        )
+        entry["columns"][column] = {
+            "type": ftype,
+            "not_null": not_null,
+            "default": has_default,
+            "default_expression": expression,
+            "enum": [enum_schema, enum_name] if is_enum else None,
+            "array": is_array,
+        }
+
+
+def _read_keys(cursor, schemas: list[str], catalog: dict) -> None:
+    """Primary keys, indexes and foreign keys of the tables read."""
+    for schema, table, index, unique, primary, columns in cursor.execute(_INDEXES, (schemas,)):
+        entry = catalog["tables"].get((schema, table))
+        if entry is None:
+            continue
+        if primary:
+            entry["primary_key"] = {"name": index, "columns": list(columns)}
+        else:
+            entry["indexes"][index] = {"unique": unique, "columns": list(columns)}
+    for row in cursor.execute(_FOREIGN_KEYS, (schemas,)):
+        schema, table, name, columns, ref_schema, ref_table, ref_columns, on_delete, on_update = row
+        entry = catalog["tables"].get((schema, table))
+        if entry is not None:
+            entry["foreign_keys"][name] = {
+                "columns": list(columns),
+                "references": [ref_schema, ref_table],
+                "referenced_columns": list(ref_columns),
+                "on_delete": _FK_ACTIONS.get(on_delete, on_delete),
+                "on_update": _FK_ACTIONS.get(on_update, on_update),
+            }
+
+
+def _read_migrations(cursor, schema: str) -> list[dict] | None:
+    """The schema's `_prisma_migrations` rows (None: there is no such table)."""
+    table = f"{_quote(schema)}.{_quote('_prisma_migrations')}"
+    if not cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
+        return None
+    rows = cursor.execute(
+        "SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, logs,"
+        f" checksum FROM {table} ORDER BY started_at"
+    ).fetchall()
+    return [
+        {"name": n, "finished": f, "rolled_back": r, "logs": logs, "checksum": c}
+        for n, f, r, logs, c in rows
+    ]
 
 
 def check_access(
@@ -609,6 +603,7 @@ def _same_default(expression: str, column: dict) -> bool:
 
 
 def compare(expected: dict, catalog: dict) -> list[Finding]:
+    """Every difference between what the schema needs and the catalog read."""
     findings: list[Finding] = []
 
     def fail(check, obj, message, severity="error"):
@@ -619,76 +614,90 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
         fail("schema", schema, "the schema does not exist")
         return findings
     for table_name, table in expected["tables"].items():
-        key = (table["schema"], table_name)
-        label = f"{table['schema']}.{table_name}"
-        actual = catalog["tables"].get(key)
-        if actual is None:
-            elsewhere = catalog["misplaced"].get(table_name)
-            if elsewhere:
-                fail("table", label, _misplaced(table_name, table["schema"], elsewhere, catalog))
-            else:
-                fail("table", label, "the table is missing")
-            continue
-        if not actual["select"]:
-            fail("table_access", label, "the connected role may not SELECT from this table")
-        for column_name, column in table["columns"].items():
-            got = actual["columns"].get(column_name)
-            obj = f"{label}.{column_name}"
-            if got is None:
-                fail("column", obj, "the column is missing")
-                continue
-            if "enum" in column:
-                if got["enum"] != column["enum"] or got["array"] != column["array"]:
-                    want = ".".join(column["enum"]) + ("[]" if column["array"] else "")
-                    fail("column_type", obj, f"type is {got['type']}, expected enum {want}")
-            elif column.get("type") is not None and got["type"] != column["type"]:
-                fail("column_type", obj, f"type is {got['type']}, expected {column['type']}")
-            if got["not_null"] != column["not_null"]:
-                want = "NOT NULL" if column["not_null"] else "nullable"
-                fail("column_nullability", obj, f"the column should be {want}")
-            if got["default"] != column["default"]:
-                want = "a default" if column["default"] else "no default"
-                fail("column_default", obj, f"the column should have {want}")
-            elif "default_value" in column and got["default_expression"] is not None:
-                if not _same_default(got["default_expression"], column):
-                    fail(
-                        "column_default",
-                        obj,
-                        f"the default is {got['default_expression']}, expected "
-                        f"{column['default_value']}",
-                    )
-        for extra in sorted(set(actual["columns"]) - set(table["columns"])):
-            fail("column", f"{label}.{extra}", "the column is not in the schema (extra)")
-        pk = table["primary_key"]
-        if pk is not None and actual["primary_key"] != pk:
-            fail(
-                "primary_key",
-                f"{label}.{pk['name']}",
-                f"expected PRIMARY KEY ({', '.join(pk['columns'])})",
-            )
-        for index_name, index in table["indexes"].items():
-            got = actual["indexes"].get(index_name)
-            kind = "unique index" if index["unique"] else "index"
-            if got is None:
-                fail("index", f"{label}.{index_name}", f"the {kind} is missing")
-            elif got != index:
-                fail(
-                    "index",
-                    f"{label}.{index_name}",
-                    f"expected {kind} on ({', '.join(index['columns'])})",
-                )
-        for fk_name, fk in table["foreign_keys"].items():
-            got = actual["foreign_keys"].get(fk_name)
-            if got is None:
-                fail("foreign_key", f"{label}.{fk_name}", "the foreign key is missing")
-            elif got != fk:
-                fail(
-                    "foreign_key",
-                    f"{label}.{fk_name}",
-                    f"expected ({', '.join(fk['columns'])}) REFERENCES {'.'.join(fk['references'])} "
-                    f"ON DELETE {fk['on_delete']} ON UPDATE {fk['on_update']}",
-                )
+        _compare_table(table_name, table, catalog, fail)
+    _compare_enums(expected, catalog, fail)
+    _compare_migrations(expected, catalog, fail)
+    return findings
 
+
+def _compare_table(table_name: str, table: dict, catalog: dict, fail) -> None:
+    label = f"{table['schema']}.{table_name}"
+    actual = catalog["tables"].get((table["schema"], table_name))
+    if actual is None:
+        elsewhere = catalog["misplaced"].get(table_name)
+        if elsewhere:
+            fail("table", label, _misplaced(table_name, table["schema"], elsewhere, catalog))
+        else:
+            fail("table", label, "the table is missing")
+        return
+    if not actual["select"]:
+        fail("table_access", label, "the connected role may not SELECT from this table")
+    for column_name, column in table["columns"].items():
+        _compare_column(f"{label}.{column_name}", column, actual["columns"].get(column_name), fail)
+    for extra in sorted(set(actual["columns"]) - set(table["columns"])):
+        fail("column", f"{label}.{extra}", "the column is not in the schema (extra)")
+    _compare_keys(label, table, actual, fail)
+
+
+def _compare_column(obj: str, column: dict, got: dict | None, fail) -> None:
+    if got is None:
+        fail("column", obj, "the column is missing")
+        return
+    if "enum" in column:
+        if got["enum"] != column["enum"] or got["array"] != column["array"]:
+            want = ".".join(column["enum"]) + ("[]" if column["array"] else "")
+            fail("column_type", obj, f"type is {got['type']}, expected enum {want}")
+    elif column.get("type") is not None and got["type"] != column["type"]:
+        fail("column_type", obj, f"type is {got['type']}, expected {column['type']}")
+    if got["not_null"] != column["not_null"]:
+        want = "NOT NULL" if column["not_null"] else "nullable"
+        fail("column_nullability", obj, f"the column should be {want}")
+    if got["default"] != column["default"]:
+        want = "a default" if column["default"] else "no default"
+        fail("column_default", obj, f"the column should have {want}")
+    elif "default_value" in column and got["default_expression"] is not None:
+        if not _same_default(got["default_expression"], column):
+            fail(
+                "column_default",
+                obj,
+                f"the default is {got['default_expression']}, expected "
+                f"{column['default_value']}",
+            )
+
+
+def _compare_keys(label: str, table: dict, actual: dict, fail) -> None:
+    pk = table["primary_key"]
+    if pk is not None and actual["primary_key"] != pk:
+        fail(
+            "primary_key",
+            f"{label}.{pk['name']}",
+            f"expected PRIMARY KEY ({', '.join(pk['columns'])})",
+        )
+    for index_name, index in table["indexes"].items():
+        got = actual["indexes"].get(index_name)
+        kind = "unique index" if index["unique"] else "index"
+        if got is None:
+            fail("index", f"{label}.{index_name}", f"the {kind} is missing")
+        elif got != index:
+            fail(
+                "index",
+                f"{label}.{index_name}",
+                f"expected {kind} on ({', '.join(index['columns'])})",
+            )
+    for fk_name, fk in table["foreign_keys"].items():
+        got = actual["foreign_keys"].get(fk_name)
+        if got is None:
+            fail("foreign_key", f"{label}.{fk_name}", "the foreign key is missing")
+        elif got != fk:
+            fail(
+                "foreign_key",
+                f"{label}.{fk_name}",
+                f"expected ({', '.join(fk['columns'])}) REFERENCES {'.'.join(fk['references'])} "
+                f"ON DELETE {fk['on_delete']} ON UPDATE {fk['on_update']}",
+            )
+
+
+def _compare_enums(expected: dict, catalog: dict, fail) -> None:
     for enum_name, enum in expected["enums"].items():
         got = catalog["enums"].get((enum["schema"], enum_name))
         label = f"{enum['schema']}.{enum_name}"
@@ -708,11 +717,14 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
             )
             fail("enum", label, detail)
 
+
+def _compare_migrations(expected: dict, catalog: dict, fail) -> None:
+    schema = expected["schema"]
     migrations = catalog["migrations"]
     if migrations is None:
         if expected["migrations"]:
             fail("migrations", f"{schema}._prisma_migrations", "no migration history in the schema")
-        return findings
+        return
     # The folder's checksums, when it is known: Prisma's accepted forms of each file.
     checksums = expected.get("checksums") or {}
     seen = {}
@@ -746,7 +758,6 @@ def compare(expected: dict, catalog: dict) -> list[Finding]:
             "a migration this schema does not know" + (", and it failed" if failed else ""),
             "error" if failed else "warning",
         )
-    return findings
 
 
 def verify(url: str, expected: dict, timeout: float = 300.0, log=None) -> dict:

@@ -19,7 +19,8 @@ from conftest import ROOT, corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 from prisma_harness import PrismaError, without_datasource_urls
 
-from generator.emit.generate import generate, migration_folder_name
+from generator.emit.generate import generate
+from generator.emit.layout import migration_folder_name
 from generator.isolation.isolate import isolate
 from generator.isolation.options import RewriteOptions
 from generator.psl.parser import parse_path, parse_sources

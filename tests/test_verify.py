@@ -18,7 +18,8 @@ from conftest import CORPUS, ROOT, venv_with
 from prisma_harness import without_datasource_urls
 
 from generator.db.urls import with_database
-from generator.emit.generate import generate, migration_folder_name
+from generator.emit.generate import generate
+from generator.emit.layout import migration_folder_name
 from generator.emit.scripts import BLACK_LINE_LENGTH
 from generator.isolation.isolate import isolate
 from generator.isolation.options import RewriteOptions

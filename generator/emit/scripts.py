@@ -1,5 +1,7 @@
-"""Glue between the schema and the verification runtime: the expected catalog,
-the generated standalone script, and the in-process `verify` command."""
+"""The scripts and configuration `generate` emits beside the schema: the
+standalone verification script (the runtime verbatim and the expected
+catalog), railway.toml (deploy as the pre-deploy command) and, for Prisma 7,
+prisma.config.ts."""
 
 from __future__ import annotations
 
@@ -50,3 +52,27 @@ def verification_script(expected: dict, source: str) -> str:
         expected=catalog_literal(expected),
     )
     return text
+
+
+def railway_toml(source: str, schema: str, deploy_target: str, healthcheck_path: str) -> str:
+    return render(
+        "railway.toml.jinja",
+        version=__version__,
+        source=source,
+        schema=schema,
+        deploy_command=f"prisma-isolate deploy {deploy_target} --schema {schema} --env production",
+        healthcheck_path=healthcheck_path,
+        healthcheck_timeout=300,  # verify's default connection window, Railway's maximum wait
+        restart_retries=10,
+    )
+
+
+def prisma_config_ts(source: str, schema: str, schema_file: str, migrations_path: str) -> str:
+    return render(
+        "prisma.config.ts.jinja",
+        version=__version__,
+        source=source,
+        schema=schema,
+        schema_file=schema_file,
+        migrations_path=migrations_path,
+    )

@@ -80,8 +80,6 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
     if problem:
         raise UsageError(f"--schema: {problem}")
     check(schema)
-
-    changes: list[Change] = []
     messages: list[Diagnostic] = []
     version = options.prisma_version
     if options.schema in SHARED_SCHEMAS:
@@ -93,70 +91,20 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
                 path=schema.files[0].source.path,
             )
         )
-
-    datasources = schema.datasources()
-    if not datasources:
-        first = schema.files[0].source.path
-        raise PslError(
-            [Diagnostic("error", "no datasource block: there is nothing to isolate", path=first)]
-        )
-    datasource = datasources[0]
+    datasource = _the_datasource(schema)
     if not supports_multi_schema(version):
         raise UsageError(
             f"Prisma {version} has no multi-schema support (it arrived, as a preview "
             "feature, in 4.3.0); upgrade Prisma first"
         )
-
-    changes += _plan_provider(datasource, options, messages)
+    changes = _plan_provider(datasource, options, messages)
     if options.provider is not None:
         _refuse_unconvertible(schema, _provider_of(datasource))
-
-    # Which schema each model, view and enum ends up in.
-    blocks = [b for b in schema.blocks if isinstance(b, (Model, Enum)) and b.keyword != "type"]
-    names = {b.name for b in blocks}
-    unknown = sorted(options.keep_in_public - names)
-    if unknown:
-        raise UsageError(
-            "--keep-in-public names no model, view or enum of this schema: " + ", ".join(unknown)
-        )
-    used: list[str] = []
-    for block in blocks:
-        wanted = "public" if block.name in options.keep_in_public else options.schema
-        current = schema_attribute_value(block)
-        attribute = block.block_attribute("schema")
-        if attribute is None:
-            changes.append(_add_schema_attribute(block, wanted))
-            final = wanted
-        elif current == wanted:
-            final = current
-        elif options.force:
-            argument = attribute.argument("name", 0)
-            changes.append(
-                ReplaceValue(
-                    argument,
-                    StringLit(encode_string(wanted)),
-                    encode_string(wanted),
-                    f'{block.keyword} {block.name}: @@schema("{current}") -> @@schema("{wanted}")',
-                )
-            )
-            final = wanted
-        else:
-            messages.append(
-                Diagnostic.at(
-                    attribute.span,
-                    f'{block.keyword} {block.name} stays in schema "{current}", not '
-                    f'"{wanted}" (use --force to move it)',
-                    "warning",
-                )
-            )
-            final = current
-        if final not in used:
-            used.append(final)
-
+    block_changes, used = _plan_blocks(schema, options, messages)
+    changes += block_changes
     schemas, schema_changes = _plan_schemas_list(datasource, used, options, messages)
     changes += schema_changes
     changes += _plan_preview_features(schema, version, messages)
-
     if not datasource_url_allowed(version) and datasource.property("url") is not None:
         if not any(isinstance(c, RemoveProperty) for c in changes):
             messages.append(
@@ -172,6 +120,58 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
         provider if options.provider and provider not in ("postgresql", "postgres") else None
     )
     return Plan(changes, messages, schemas, converted)
+
+
+def _the_datasource(schema: Schema) -> Config:
+    datasources = schema.datasources()
+    if not datasources:
+        first = schema.files[0].source.path
+        raise PslError(
+            [Diagnostic("error", "no datasource block: there is nothing to isolate", path=first)]
+        )
+    return datasources[0]
+
+
+def _plan_blocks(schema: Schema, options: RewriteOptions, messages) -> tuple[list, list[str]]:
+    """@@schema for every model, view and enum; returns the changes and the
+    schemas the blocks end up in, in order of first use."""
+    blocks = [b for b in schema.blocks if isinstance(b, (Model, Enum)) and b.keyword != "type"]
+    unknown = sorted(options.keep_in_public - {b.name for b in blocks})
+    if unknown:
+        raise UsageError(
+            "--keep-in-public names no model, view or enum of this schema: " + ", ".join(unknown)
+        )
+    changes: list[Change] = []
+    used: list[str] = []
+    for block in blocks:
+        wanted = "public" if block.name in options.keep_in_public else options.schema
+        current = schema_attribute_value(block)
+        attribute = block.block_attribute("schema")
+        final = wanted
+        if attribute is None:
+            changes.append(_add_schema_attribute(block, wanted))
+        elif current != wanted and options.force:
+            changes.append(
+                ReplaceValue(
+                    attribute.argument("name", 0),
+                    StringLit(encode_string(wanted)),
+                    encode_string(wanted),
+                    f'{block.keyword} {block.name}: @@schema("{current}") -> @@schema("{wanted}")',
+                )
+            )
+        elif current != wanted:
+            messages.append(
+                Diagnostic.at(
+                    attribute.span,
+                    f'{block.keyword} {block.name} stays in schema "{current}", not '
+                    f'"{wanted}" (use --force to move it)',
+                    "warning",
+                )
+            )
+            final = current
+        if final not in used:
+            used.append(final)
+    return changes, used
 
 
 def _add_schema_attribute(block: Model | Enum, schema_name: str) -> AddMember:

@@ -52,22 +52,36 @@ def datasource_schemas(datasource: Config) -> list[str] | None:
 def check(schema: Schema) -> None:
     """Raise PslError listing every problem found."""
     diagnostics: list[Diagnostic] = []
-    named: dict[str, object] = {}
-    generators: dict[str, Config] = {}
-    datasources: list[Config] = []
-
+    named, datasources = _check_names(schema, diagnostics)
+    listed = datasource_schemas(datasources[0]) if datasources else None
     for block in schema.blocks:
-        if isinstance(block, Config):
-            if block.keyword == "datasource":
-                datasources.append(block)
-                if len(datasources) > 1:
-                    diagnostics.append(
-                        Diagnostic.at(
-                            block.name_span,
-                            "more than one datasource block; Prisma allows exactly one",
-                        )
+        if isinstance(block, (Model, Enum)):
+            _check_members(block, named, diagnostics)
+        if isinstance(block, Model):
+            _check_field_types(block, named, diagnostics)
+        if isinstance(block, (Model, Enum)):
+            _check_schema_attribute(block, listed, diagnostics)
+    if diagnostics:
+        raise PslError(diagnostics)
+
+
+def _check_names(schema: Schema, diagnostics: list[Diagnostic]) -> tuple[dict, list[Config]]:
+    """Every block name defined once, one datasource; returns the named blocks
+    (models, views, enums, types) and the datasources."""
+    named: dict[str, object] = {}
+    generators: set[str] = set()
+    datasources: list[Config] = []
+    for block in schema.blocks:
+        if isinstance(block, Config) and block.keyword == "datasource":
+            datasources.append(block)
+            if len(datasources) > 1:
+                diagnostics.append(
+                    Diagnostic.at(
+                        block.name_span, "more than one datasource block; Prisma allows exactly one"
                     )
-            elif block.name in generators:
+                )
+        elif isinstance(block, Config):
+            if block.name in generators:
                 diagnostics.append(
                     Diagnostic.at(
                         block.name_span,
@@ -75,75 +89,63 @@ def check(schema: Schema) -> None:
                         "generator with that name already exists",
                     )
                 )
-            else:
-                generators[block.name] = block
-            continue
-        previous = named.get(block.name)
-        if previous is not None:
+            generators.add(block.name)
+        elif block.name in named:
             diagnostics.append(
                 Diagnostic.at(
                     block.name_span,
                     f'the {_kind(block)} "{block.name}" cannot be defined because a '
-                    f"{_kind(previous)} with that name already exists",
+                    f"{_kind(named[block.name])} with that name already exists",
                 )
             )
         else:
             named[block.name] = block
+    return named, datasources
 
-    listed = datasource_schemas(datasources[0]) if datasources else None
-    for block in schema.blocks:
-        if isinstance(block, (Model, Enum)):
-            _check_members(block, named, diagnostics)
-        if isinstance(block, Model):
-            for field in block.fields:
-                if field.type is None:
-                    diagnostics.append(
-                        Diagnostic.at(field.span, f'the field "{field.name}" has no type')
-                    )
-                    continue
-                if field.type.unsupported is not None:
-                    continue
-                name = field.type.name
-                if name not in SCALAR_TYPES and not isinstance(
-                    named.get(name), (Model, Enum, TypeAlias)
-                ):
-                    diagnostics.append(
-                        Diagnostic.at(
-                            field.type.span,
-                            f'type "{name}" is neither a built-in type, nor refers to '
-                            "another model, composite type, or enum",
-                        )
-                    )
-        if isinstance(block, (Model, Enum)):
-            attribute = block.block_attribute("schema")
-            if attribute is None:
-                continue
-            if isinstance(block, Model) and block.keyword == "type":
+
+def _check_field_types(block: Model, named: dict, diagnostics: list[Diagnostic]) -> None:
+    for field in block.fields:
+        if field.type is None:
+            diagnostics.append(Diagnostic.at(field.span, f'the field "{field.name}" has no type'))
+            continue
+        name = field.type.name
+        if field.type.unsupported is None and name not in SCALAR_TYPES:
+            if not isinstance(named.get(name), (Model, Enum, TypeAlias)):
                 diagnostics.append(
                     Diagnostic.at(
-                        attribute.span,
-                        f'@@schema is not allowed on the composite type "{block.name}": '
-                        "composite types live inside their model's table",
+                        field.type.span,
+                        f'type "{name}" is neither a built-in type, nor refers to '
+                        "another model, composite type, or enum",
                     )
                 )
-                continue
-            value = schema_attribute_value(block)
-            if value is None:
-                diagnostics.append(
-                    Diagnostic.at(
-                        attribute.span, '@@schema needs one string argument: @@schema("name")'
-                    )
-                )
-            elif listed is not None and value not in listed:
-                diagnostics.append(
-                    Diagnostic.at(
-                        attribute.span,
-                        f'@@schema names the schema "{value}", which the datasource\'s '
-                        "`schemas` list lacks",
-                    )
-                )
-    if diagnostics:
-        raise PslError(diagnostics)
+
+
+def _check_schema_attribute(block, listed: list[str] | None, diagnostics) -> None:
+    attribute = block.block_attribute("schema")
+    if attribute is None:
+        return
+    if isinstance(block, Model) and block.keyword == "type":
+        diagnostics.append(
+            Diagnostic.at(
+                attribute.span,
+                f'@@schema is not allowed on the composite type "{block.name}": '
+                "composite types live inside their model's table",
+            )
+        )
+        return
+    value = schema_attribute_value(block)
+    if value is None:
+        diagnostics.append(
+            Diagnostic.at(attribute.span, '@@schema needs one string argument: @@schema("name")')
+        )
+    elif listed is not None and value not in listed:
+        diagnostics.append(
+            Diagnostic.at(
+                attribute.span,
+                f'@@schema names the schema "{value}", which the datasource\'s '
+                "`schemas` list lacks",
+            )
+        )
 
 
 # --- values Prisma refuses: each a located error, never SQL or an internal error ----
