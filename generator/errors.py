@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.db.runtime import EXIT_DRIFT, EXIT_HEALTHY, EXIT_UNREACHABLE, EXIT_USAGE
+from generator.db.connection import EXIT_DRIFT, EXIT_HEALTHY, EXIT_UNREACHABLE, EXIT_USAGE
 from generator.psl.source import SourceFile, Span
 
 # The generator family's statuses (the database family's are the runtime's, above).

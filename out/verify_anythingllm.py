@@ -4,52 +4,31 @@
 #     DATABASE_URL=postgresql://... python verify_anythingllm.py [--json] [--timeout SECONDS]
 # Requires only psycopg 3 (pip install "psycopg[binary]").  Exit status: 0 healthy,
 # 1 drift or missing objects, 2 database unreachable or permission denied, 3 usage.
-"""Verify a deployed, isolated schema against the catalog it must have.
+"""Connection strings and connections, for the verification runtime and
+every command that connects.
 
-This module is the one implementation of the checks: `prisma-isolate verify`
-imports it, and `generate` embeds its source verbatim in the standalone
-out/verify_<schema>.py.  So it uses only the standard library and psycopg 3,
-and nothing else from this package.
+Like runtime.py, this uses only the standard library and psycopg 3: the
+generated verify_<schema>.py embeds its source verbatim, above runtime.py's.
 
-Every check has a name; a finding names exactly the object it is about.
-The session is read-only (default_transaction_read_only = on) and reads the
-catalog in a handful of queries, whatever the number of tables.
+Connection strings are read the way libpq reads them; Prisma's own
+parameters are taken out; what is printed masks every secret (or shows
+nothing of a string that cannot be parsed); connections are retried only
+while waiting can cure the failure.
 
-Exit status: 0 healthy; 1 drift or missing objects; 2 database unreachable or
-permission denied; 3 usage error.
+Exit status (the database family): 0 healthy; 1 drift or refused; 2
+unreachable or permission denied; 3 usage error.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
-import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 EXIT_HEALTHY = 0
 EXIT_DRIFT = 1
 EXIT_UNREACHABLE = 2
 EXIT_USAGE = 3
-
-# pg_constraint.confdeltype / confupdtype -> the action as DDL writes it
-_FK_ACTIONS = {
-    "a": "NO ACTION",
-    "r": "RESTRICT",
-    "c": "CASCADE",
-    "n": "SET NULL",
-    "d": "SET DEFAULT",
-}
-
-
-@dataclass
-class Finding:
-    check: str  # e.g. "table", "column", "index", "foreign_key", "table_access"
-    object: str  # e.g. "anythingllm.users.email"
-    severity: str  # "error" or "warning"
-    message: str
 
 
 class Unreachable(Exception):
@@ -352,6 +331,47 @@ def connect(url: str, schema: str, timeout: float, log=None, read_only: bool = T
                 log(f"database not reachable yet ({reason}); retrying in {delay:.1f}s")
             time.sleep(delay)
             attempt += 1
+
+
+"""Verify a deployed, isolated schema against the catalog it must have.
+
+This module is the one implementation of the checks: `prisma-isolate verify`
+imports it, and `generate` embeds its source verbatim in the standalone
+out/verify_<schema>.py, below connection.py's (whose import is then dropped).
+So it uses only the standard library, psycopg 3 and connection.py.
+
+Every check has a name; a finding names exactly the object it is about.
+The session is read-only (default_transaction_read_only = on) and reads the
+catalog in a handful of queries, whatever the number of tables.
+
+Exit status: 0 healthy; 1 drift or missing objects; 2 database unreachable or
+permission denied; 3 usage error.
+"""
+
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+# pg_constraint.confdeltype / confupdtype -> the action as DDL writes it
+_FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
+
+
+@dataclass
+class Finding:
+    check: str  # e.g. "table", "column", "index", "foreign_key", "table_access"
+    object: str  # e.g. "anythingllm.users.email"
+    severity: str  # "error" or "warning"
+    message: str
 
 
 _COLUMNS = """

@@ -40,7 +40,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.db.runtime import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, plural
+from generator.db.connection import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable
+from generator.db.runtime import plural
 from generator.db.session import (
     ADVISORY_LOCK_KEY,
     error_text,

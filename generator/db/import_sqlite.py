@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from generator.db.runtime import EXIT_DRIFT, EXIT_USAGE, Unreachable
+from generator.db.connection import EXIT_DRIFT, EXIT_USAGE, Unreachable
 from generator.db.session import locked_session, run_error, tables_in
 from generator.errors import CommandFailure
 from generator.report import envelope

@@ -24,8 +24,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from generator.db.connection import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
 from generator.db.deploy import MIGRATIONS_TABLE_COLUMNS
-from generator.db.runtime import EXIT_DRIFT, EXIT_UNREACHABLE, Unreachable
 from generator.db.session import (
     ADVISORY_LOCK_KEY,
     locked_session,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
-from generator.db.runtime import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable
+from generator.db.connection import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable
 from generator.db.urls import scrub
 from generator.errors import CommandFailure
 from generator.sql.identifiers import quote_identifier
@@ -22,7 +22,7 @@ def _connect(url: str, schema: str, timeout: float, log):
     """A read-write session with the retry policy of verify's connection."""
     import psycopg
 
-    from generator.db.runtime import connect
+    from generator.db.connection import connect
 
     connection = connect(url, schema, timeout, log, read_only=False)
     # Our own search path, set explicitly (the URL's ?schema= is Prisma's, not libpq's).
@@ -90,7 +90,7 @@ def run_error(
     CommandFailure, Unreachable, or a psycopg error (`statement_exit` when the
     server answered with a SQLSTATE; `after` says what became of the work).
     No secret of `url` survives in it."""
-    from generator.db.runtime import _secret_candidates, _sorted_secrets
+    from generator.db.connection import _secret_candidates, _sorted_secrets
 
     secrets = _sorted_secrets(_secret_candidates(url))
     if isinstance(error, CommandFailure):

@@ -11,7 +11,7 @@ import io
 import sys
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from generator.db.runtime import (  # noqa: F401 - one implementation, shared
+from generator.db.connection import (  # noqa: F401 - one implementation, shared
     BadConnectionString,
     ConnectionString,
     parse_connection_string,
@@ -80,7 +80,7 @@ class _Scrubbing(io.TextIOBase):
 def guard_output(raw_url: str) -> None:
     """From now on, stdout and stderr never show a secret of `raw_url`, even
     when libpq cannot parse it."""
-    from generator.db.runtime import _secret_candidates, _sorted_secrets
+    from generator.db.connection import _secret_candidates, _sorted_secrets
 
     secrets = _sorted_secrets(_secret_candidates(raw_url))
     try:

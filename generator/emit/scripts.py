@@ -6,6 +6,7 @@ prisma.config.ts."""
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 from generator import __version__
@@ -38,10 +39,30 @@ def catalog_literal(expected: dict) -> str:
 BLACK_LINE_LENGTH = 100
 
 
+def embedded_runtime() -> str:
+    """connection.py and runtime.py, verbatim, as one module: runtime.py's
+    `from __future__` line and its import of connection.py (marked
+    "embedded: dropped") are left out, since connection.py's text is above."""
+    package = resources.files("generator.db")
+    connection = package.joinpath("connection.py").read_text(encoding="utf-8")
+    runtime = package.joinpath("runtime.py").read_text(encoding="utf-8")
+    runtime = runtime.replace("from __future__ import annotations\n", "", 1)
+    runtime = re.sub(
+        r"\n# The generated script holds[^\n]*\nfrom generator\.db\.connection import \("
+        r"  # embedded: dropped\n(?:    \w+,\n)*\)\n",
+        "",
+        runtime,
+        count=1,
+    )
+    if "generator." in runtime.split('"""', 2)[-1]:
+        raise AssertionError("runtime.py imports the package beyond connection.py")
+    return connection.rstrip("\n") + "\n\n\n" + runtime
+
+
 def verification_script(expected: dict, source: str) -> str:
     """The standalone verify_<schema>.py: the runtime module verbatim (one
     implementation of the checks) plus the expected catalog as JSON."""
-    runtime = resources.files("generator.db").joinpath("runtime.py").read_text(encoding="utf-8")
+    runtime = embedded_runtime()
     text = render(
         "verify.py.jinja",
         version=__version__,
