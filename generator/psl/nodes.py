@@ -307,7 +307,7 @@ def decode_string(raw: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            if nxt == "u" and i + 5 < len(body) + 0:
+            if nxt == "u" and i + 5 < len(body):
                 try:
                     out.append(chr(int(body[i + 2 : i + 6], 16)))
                     i += 6

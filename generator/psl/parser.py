@@ -103,15 +103,15 @@ class _Builder(Transformer):
 
     def string(self, children):
         (token,) = children
-        return StringLit(token.value, Span(self.source, token.start_pos, token.end_pos))
+        return StringLit(token.value, self._span(token.start_pos, token.end_pos))
 
     def number(self, children):
         (token,) = children
-        return NumberLit(token.value, Span(self.source, token.start_pos, token.end_pos))
+        return NumberLit(token.value, self._span(token.start_pos, token.end_pos))
 
     def constant(self, children):
         (token,) = children
-        return Constant(token.value, Span(self.source, token.start_pos, token.end_pos))
+        return Constant(token.value, self._span(token.start_pos, token.end_pos))
 
     def array(self, children):
         open_bracket = children[0]
@@ -119,7 +119,7 @@ class _Builder(Transformer):
         items = children[1:-1]
         trailing = bool(items) and type(items[-1]) is Token
         items = [c for c in items if type(c) is not Token]
-        array = ArrayLit(items, trailing, Span(self.source, open_bracket.start_pos, close.end_pos))
+        array = ArrayLit(items, trailing, self._span(open_bracket.start_pos, close.end_pos))
         # PSL has no nested arrays; a pathological nesting must end as a located
         # error here, not as a RecursionError wherever the AST is walked later.
         nested = [self.array_depth.get(id(i), 1) for i in items if type(i) is ArrayLit]
@@ -134,7 +134,7 @@ class _Builder(Transformer):
 
     def function_call(self, children):
         name, (arguments, trailing_comma, end) = children
-        return FunctionCall(name.value, arguments, Span(self.source, name.start_pos, end))
+        return FunctionCall(name.value, arguments, self._span(name.start_pos, end))
 
     def arguments(self, children):
         close = children[-1]
@@ -150,13 +150,13 @@ class _Builder(Transformer):
     def named_argument(self, children):
         name, value = children
         return Argument(
-            name.value[:-1].rstrip(" \t"), value, Span(self.source, name.start_pos, value.span.end)
+            name.value[:-1].rstrip(" \t"), value, self._span(name.start_pos, value.span.end)
         )
 
     def empty_argument(self, children):
         (name,) = children
         return Argument(
-            name.value[:-1].rstrip(" \t"), None, Span(self.source, name.start_pos, name.end_pos)
+            name.value[:-1].rstrip(" \t"), None, self._span(name.start_pos, name.end_pos)
         )
 
     # -- attributes --
@@ -165,10 +165,10 @@ class _Builder(Transformer):
         token = children[0]
         name = token.value[2 if block else 1 :].lstrip(" \t")
         if len(children) == 1:
-            span = Span(self.source, token.start_pos, token.end_pos)
+            span = self._span(token.start_pos, token.end_pos)
             return Attribute(name, None, block, False, span)
         args, trailing_comma, end = children[1]
-        return Attribute(name, args, block, trailing_comma, Span(self.source, token.start_pos, end))
+        return Attribute(name, args, block, trailing_comma, self._span(token.start_pos, end))
 
     def field_attribute(self, children):
         return self._attribute(children, False)
@@ -186,7 +186,7 @@ class _Builder(Transformer):
             list="LIST" in kinds,
             optional="OPTIONAL" in kinds,
             legacy_required="REQUIRED" in kinds,
-            span=Span(self.source, name.start_pos, children[-1].end_pos),
+            span=self._span(name.start_pos, children[-1].end_pos),
         )
 
     def unsupported_type(self, children):
@@ -194,14 +194,14 @@ class _Builder(Transformer):
         if name.value != "Unsupported":
             raise _SyntaxAt(name.start_pos, f'unexpected "(" after type {name.value}')
         kinds = [t.type for t in modifiers]
-        literal = StringLit(string.value, Span(self.source, string.start_pos, string.end_pos))
+        literal = StringLit(string.value, self._span(string.start_pos, string.end_pos))
         return FieldType(
             name.value,
             list="LIST" in kinds,
             optional="OPTIONAL" in kinds,
             legacy_required="REQUIRED" in kinds,
             unsupported=literal,
-            span=Span(self.source, name.start_pos, children[-1].end_pos),
+            span=self._span(name.start_pos, children[-1].end_pos),
         )
 
     def legacy_list_type(self, children):
@@ -209,7 +209,7 @@ class _Builder(Transformer):
         return FieldType(
             name.value,
             legacy_list=True,
-            span=Span(self.source, open_bracket.start_pos, close.end_pos),
+            span=self._span(open_bracket.start_pos, close.end_pos),
         )
 
     def field(self, children):
@@ -231,21 +231,21 @@ class _Builder(Transformer):
             field_type,
             attributes,
             legacy_colon=colon,
-            span=Span(self.source, name.start_pos, end),
+            span=self._span(name.start_pos, end),
         )
 
     def enum_value(self, children):
         name, *attributes = children
         end = attributes[-1].span.end if attributes else name.end_pos
-        return EnumValue(name.value, attributes, Span(self.source, name.start_pos, end))
+        return EnumValue(name.value, attributes, self._span(name.start_pos, end))
 
     def config_property(self, children):
         key, value = children
         return ConfigProperty(
             key.value,
             value,
-            Span(self.source, key.start_pos, value.span.end),
-            Span(self.source, key.start_pos, key.end_pos),
+            self._span(key.start_pos, value.span.end),
+            self._span(key.start_pos, key.end_pos),
         )
 
     # -- blocks --
@@ -256,9 +256,9 @@ class _Builder(Transformer):
             keyword.value,
             name.value,
             members,
-            Span(self.source, keyword.start_pos, close.end_pos),
-            Span(self.source, name.start_pos, name.end_pos),
-            Span(self.source, close.start_pos, close.end_pos),
+            self._span(keyword.start_pos, close.end_pos),
+            self._span(name.start_pos, name.end_pos),
+            self._span(close.start_pos, close.end_pos),
         )
 
     def enum(self, children):
@@ -266,9 +266,9 @@ class _Builder(Transformer):
         return Enum(
             name.value,
             members,
-            Span(self.source, keyword.start_pos, close.end_pos),
-            Span(self.source, name.start_pos, name.end_pos),
-            Span(self.source, close.start_pos, close.end_pos),
+            self._span(keyword.start_pos, close.end_pos),
+            self._span(name.start_pos, name.end_pos),
+            self._span(close.start_pos, close.end_pos),
         )
 
     def config(self, children):
@@ -277,9 +277,9 @@ class _Builder(Transformer):
             keyword.value,
             name.value,
             members,
-            Span(self.source, keyword.start_pos, close.end_pos),
-            Span(self.source, name.start_pos, name.end_pos),
-            Span(self.source, close.start_pos, close.end_pos),
+            self._span(keyword.start_pos, close.end_pos),
+            self._span(name.start_pos, name.end_pos),
+            self._span(close.start_pos, close.end_pos),
         )
 
     def type_alias(self, children):
@@ -289,8 +289,8 @@ class _Builder(Transformer):
             name.value,
             base,
             attributes,
-            Span(self.source, keyword.start_pos, end),
-            Span(self.source, name.start_pos, name.end_pos),
+            self._span(keyword.start_pos, end),
+            self._span(name.start_pos, name.end_pos),
         )
 
     def start(self, children):
@@ -541,7 +541,7 @@ def _attach_comments(schema_file: SchemaFile, comments: list[Comment]) -> None:
             item_index += 1
         if item_index < len(items):
             _, item, item_container = items[item_index]
-            if item_container is container and not (container is None and item in ()):
+            if item_container is container:
                 item.leading.append(comment)
                 continue
         if container is not None and hasattr(container, "dangling"):
