@@ -133,11 +133,8 @@ def test_dev_sqlite_variant_is_valid_sqlite_for_prisma(corpus, prisma, unit):
     rewritten = rewrite_unit(unit)
     if rewritten is None:
         pytest.skip("not isolated (mysql/mongodb): asserted by test_rewrite_is_valid_for_prisma")
-    schema = rewritten.outcome.schema or parse_sources(
-        [SourceFile(p, t) for p, t in rewritten.outcome.outputs.items()]
-    )
     try:
-        variant = sqlite_variant(schema, rewritten.outcome.outputs, keep_url=True)
+        variant = sqlite_variant(rewritten.outcome.outputs, keep_url=True)
     except PslError as error:
         assert "--dev-sqlite: " in str(error) and ":" in str(error).split("error")[0]
         return

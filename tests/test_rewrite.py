@@ -401,3 +401,18 @@ def test_blocks_ending_in_a_comment_stay_a_prisma_format_fixed_point(prisma):
     (text,) = outcome.outputs.values()
     assert prisma.format([("schema.prisma", text)])["schema.prisma"] == text
     assert '  // trailing own-line comment\n\n  @@schema("anythingllm")\n}' in text
+
+
+def test_the_sqlite_variant_is_self_checked_and_keeps_prismas_layout(prisma):
+    """--dev-sqlite's variant is made of the rewrite's own changes and
+    self-checked; dropping @@schema leaves no blank line before "}"."""
+    from conftest import ROOT
+
+    from generator.isolation.sqlite_variant import sqlite_variant
+
+    legacy = (ROOT / "schema.prisma").read_text()
+    formatted = prisma.format([("schema.prisma", legacy)])["schema.prisma"]
+    outcome = isolate(parse_text(formatted), RewriteOptions(provider="postgresql"))
+    (variant,) = sqlite_variant(outcome.outputs, keep_url=True).values()
+    assert "\n\n}" not in variant and "@@schema" not in variant
+    assert prisma.format([("schema.prisma", variant)])["schema.prisma"] == variant

@@ -86,7 +86,7 @@ def generate(
     if dev_sqlite:
         from generator.isolation.sqlite_variant import sqlite_variant
 
-        variant = sqlite_variant(rewritten, outcome.outputs, datasource_url_allowed(prisma_version))
+        variant = sqlite_variant(outcome.outputs, datasource_url_allowed(prisma_version))
         for path, text in variant.items():
             name = "schema.prisma" if schema_file == "schema.prisma" else str(relative(path))
             files[str(PurePosixPath("dev-sqlite") / name)] = text

@@ -22,6 +22,7 @@ from generator.psl.nodes import (
     ConfigProperty,
     Enum,
     Expression,
+    Field,
     Model,
     Schema,
     StringLit,
@@ -131,30 +132,57 @@ class ReplaceValue(Change):
 
 
 @dataclass
-class RemoveProperty(Change):
-    """Drop a config property line (its comments above stay where they are)."""
+class RemoveMember(Change):
+    """Drop a block member's line: a config property or a block attribute (its
+    comments above stay where they are).  The last member takes the blank
+    lines above it along, so the block does not end in a blank line."""
 
-    block: Config
-    prop: ConfigProperty
+    block: Model | Enum | Config
+    member: ConfigProperty | Attribute
     description: str
     realign: list[TextEdit] = field(default_factory=list)
 
     def edits(self) -> list[TextEdit]:
         source = self.block.span.source
-        start = source.line_start(self.prop.span.start)
-        end = source.line_end(_end_with_trailing(self.prop))
+        start = source.line_start(self.member.span.start)
+        end = source.line_end(_end_with_trailing(self.member))
+        members = self.block.members
+        index = members.index(self.member)
+        if index == len(members) - 1 and index > 0 and not self.member.leading:
+            previous_end = source.line_end(_end_with_trailing(members[index - 1]))
+            if not source.text[previous_end:start].strip():
+                start = previous_end
         return [TextEdit(source, start, end, ""), *self.realign]
 
     def apply(self) -> None:
         members = self.block.members
-        index = members.index(self.prop)
+        index = members.index(self.member)
         del members[index]
         # Comments above the removed line now stand above the next member.
-        if self.prop.leading:
+        if self.member.leading:
             if index < len(members):
-                members[index].leading[:0] = self.prop.leading
+                members[index].leading[:0] = self.member.leading
             else:
-                self.block.dangling[:0] = self.prop.leading
+                self.block.dangling[:0] = self.member.leading
+
+
+@dataclass
+class RemoveAttribute(Change):
+    """Drop one attribute of a field (with the spaces before it)."""
+
+    field_node: Field
+    attribute: Attribute
+    description: str
+
+    def edits(self) -> list[TextEdit]:
+        source = self.attribute.span.source
+        start = self.attribute.span.start
+        while start > 0 and source.text[start - 1] in " \t":
+            start -= 1
+        return [TextEdit(source, start, self.attribute.span.end, "")]
+
+    def apply(self) -> None:
+        self.field_node.attributes.remove(self.attribute)
 
 
 def _end_with_trailing(node) -> int:
@@ -244,8 +272,8 @@ def add_property(config: Config, key: str, value: Expression, value_text: str, d
     )
 
 
-def remove_property(config: Config, prop: ConfigProperty, description: str) -> RemoveProperty:
-    """A RemoveProperty that also realigns the rest of its group when the
+def remove_property(config: Config, prop: ConfigProperty, description: str) -> RemoveMember:
+    """A RemoveMember that also realigns the rest of its group when the
     removed key was the one the group was aligned to."""
     source = config.span.source
     props = config.members
@@ -255,7 +283,7 @@ def remove_property(config: Config, prop: ConfigProperty, description: str) -> R
     rest = [p for p in group if p is not prop]
     if width is not None and rest:
         realign = _realign(source, rest, max(len(p.key) for p in rest))
-    return RemoveProperty(config, prop, description, realign)
+    return RemoveMember(config, prop, description, realign)
 
 
 def apply_edits(source: SourceFile, edits: list[TextEdit]) -> str:

@@ -10,7 +10,7 @@ from generator.errors import Diagnostic, PslError, UsageError
 from generator.isolation.edits import (
     AddMember,
     Change,
-    RemoveProperty,
+    RemoveMember,
     ReplaceValue,
     add_property,
     remove_property,
@@ -106,7 +106,7 @@ def plan(schema: Schema, options: RewriteOptions) -> Plan:
     changes += schema_changes
     changes += _plan_preview_features(schema, version, messages)
     if not datasource_url_allowed(version) and datasource.property("url") is not None:
-        if not any(isinstance(c, RemoveProperty) for c in changes):
+        if not any(isinstance(c, RemoveMember) for c in changes):
             messages.append(
                 Diagnostic.at(
                     datasource.property("url").span,

@@ -21,22 +21,11 @@ from generator.psl.source import SourceFile
 
 
 def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options) -> Schema:
-    """Raise SelfCheckError unless `outputs` is exactly the planned rewrite;
-    return the outputs' parse (the rewritten schema).
+    """Raise SelfCheckError unless `outputs` is exactly the planned rewrite
+    and a second rewrite would change nothing; return the outputs' parse.
 
     Consumes `original`: the planned changes are applied to it in place."""
-    try:
-        rewritten = parse_sources([SourceFile(path, text) for path, text in outputs.items()])
-    except PslError as error:
-        raise SelfCheckError("the rewritten schema does not parse:\n" + str(error)) from None
-    for change in result_plan.changes:
-        change.apply()
-    for before, after in zip(original.files, rewritten.files, strict=True):
-        if before != after:
-            raise SelfCheckError(
-                f"{after.source.path}: the rewritten schema differs from the planned one: "
-                + _first_difference(before, after)
-            )
+    rewritten = check_result(original, result_plan.changes, outputs)
     again = plan(rewritten, _second_pass_options(options))
     if again.changes:
         raise SelfCheckError(
@@ -44,6 +33,26 @@ def verify(original: Schema, result_plan: Plan, outputs: dict[str, str], options
             + "; ".join(c.description for c in again.changes)
         )
     return rewritten
+
+
+def check_result(original: Schema, changes: list, outputs: dict[str, str]) -> Schema:
+    """Checks 1 and 2 for any list of changes (the rewrite's, the SQLite
+    variant's): raise SelfCheckError unless `outputs` parses to `original`
+    with exactly `changes` applied; return the outputs' parse.  Consumes
+    `original`."""
+    try:
+        result = parse_sources([SourceFile(path, text) for path, text in outputs.items()])
+    except PslError as error:
+        raise SelfCheckError("the rewritten schema does not parse:\n" + str(error)) from None
+    for change in changes:
+        change.apply()
+    for before, after in zip(original.files, result.files, strict=True):
+        if before != after:
+            raise SelfCheckError(
+                f"{after.source.path}: the rewritten schema differs from the planned one: "
+                + _first_difference(before, after)
+            )
+    return result
 
 
 def _second_pass_options(options: RewriteOptions) -> RewriteOptions:
