@@ -11,6 +11,7 @@ import click
 
 from generator.cli.options import (
     EXIT_CHANGES,
+    from_isolated,
     isolated,
     isolation_options,
     quiet_verbose,
@@ -33,15 +34,10 @@ def sql(path, isolation, stdin_filename, quiet, verbose):
     options = isolation.options(path)
 
     def body():
-        from generator.psl.parser import parse_sources
-        from generator.psl.source import SourceFile
         from generator.sql.render import schema_sql
 
         outcome, _ = isolated(path, options, stdin_filename, quiet)
-        rewritten = outcome.schema or parse_sources(
-            [SourceFile(p, t) for p, t in outcome.outputs.items()]
-        )
-        return schema_sql(rewritten, options.schema)
+        return from_isolated(outcome, lambda rewritten: schema_sql(rewritten, options.schema))
 
     text = run_guarded(verbose, body)
     sys.stdout.buffer.write(text.encode("utf-8"))
@@ -121,15 +117,19 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     from generator.output import write_files
 
     outcome, location = isolated(path, options, None, quiet)
-    generated = generate_files(
+    generated = from_isolated(
         outcome,
-        str(location) if location is not None and location.is_dir() else None,
-        options.schema,
-        folder,
-        outcome.plan.converted_from if outcome.changed_paths else None,
-        output_dir=output_dir,
-        prisma_version=options.prisma_version,
-        **settings,
+        lambda rewritten: generate_files(
+            outcome,
+            str(location) if location is not None and location.is_dir() else None,
+            options.schema,
+            folder,
+            outcome.plan.converted_from if outcome.changed_paths else None,
+            rewritten=rewritten,
+            output_dir=output_dir,
+            prisma_version=options.prisma_version,
+            **settings,
+        ),
     )
     if not quiet:
         for note in generated.notes:

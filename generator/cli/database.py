@@ -15,9 +15,9 @@ import click
 from generator.cli.options import (
     EXIT_USAGE,
     ConnectingCommand,
+    build_from,
     check_connection_arguments,
     database_url_option,
-    isolated_schema,
     isolation_options,
     json_option,
     lock_timeout_option,
@@ -35,7 +35,7 @@ def _expected_catalog(path: str, options, migrations: list[str]) -> dict:
     """What the deployed schema must hold: the DDL model of the isolated schema."""
     from generator.emit.scripts import expected_for
 
-    return expected_for(isolated_schema(path, options), options.schema, migrations)
+    return build_from(path, options, lambda s: expected_for(s, options.schema, migrations))
 
 
 def _default_migrations_dir(path: str) -> Path:
@@ -370,7 +370,7 @@ def import_sqlite(sqlite_file, path, database_url, truncate, batch_size, as_json
         from generator.emit.catalog import expected_catalog
         from generator.sql.build import build_database
 
-        database = build_database(isolated_schema(path, options), options.schema)
+        database = build_from(path, options, lambda s: build_database(s, options.schema))
         return database, expected_catalog(database, [])
 
     ddl, expected = run_guarded(rest["verbose"], body, EXIT_USAGE)

@@ -333,10 +333,26 @@ def isolated(path: str, options, stdin_filename: str | None, quiet: bool):
     return outcome, location
 
 
-def isolated_schema(path: str, options):
-    """The parse of the isolated schema."""
+def rewritten_schema(outcome):
+    """The parse of the isolated schema (the self-check's, when it ran)."""
     from generator.psl.parser import parse_sources
     from generator.psl.source import SourceFile
 
-    outcome, _ = isolated(path, options, None, True)
     return outcome.schema or parse_sources([SourceFile(p, t) for p, t in outcome.outputs.items()])
+
+
+def from_isolated(outcome, build):
+    """`build(the isolated schema)`; errors it finds (the SQL model's) are
+    located in the files as the user wrote them, not in the rewritten text."""
+    from generator.errors import PslError
+
+    try:
+        return build(rewritten_schema(outcome))
+    except PslError as error:
+        raise outcome.in_original(error) from None
+
+
+def build_from(path: str, options, build):
+    """Isolate one input quietly, then `from_isolated`."""
+    outcome, _ = isolated(path, options, None, True)
+    return from_isolated(outcome, build)

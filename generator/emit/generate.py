@@ -28,6 +28,7 @@ from generator.emit.scripts import (
 )
 from generator.isolation.isolate import Outcome
 from generator.isolation.versions import datasource_url_allowed
+from generator.psl.nodes import Schema
 from generator.psl.parser import parse_sources
 from generator.psl.source import SourceFile
 from generator.sql.render import require_postgresql, schema_sql
@@ -53,6 +54,7 @@ def generate(
     migration: str,
     converted_from: str | None,
     *,
+    rewritten: Schema | None = None,  # the parse of outcome.outputs, when the caller has it
     output_dir: str = "out",  # the output folder, relative to the repository root
     prisma_version=None,
     healthcheck_path: str = "/api/ping",
@@ -60,9 +62,10 @@ def generate(
 ) -> Generated:
     """`outcome` is the rewrite of the input; `root` its folder for a schema
     folder (None for a single file)."""
-    rewritten = outcome.schema or parse_sources(
-        [SourceFile(p, t) for p, t in outcome.outputs.items()]
-    )
+    if rewritten is None:
+        rewritten = outcome.schema or parse_sources(
+            [SourceFile(p, t) for p, t in outcome.outputs.items()]
+        )
     require_postgresql(rewritten)
     files: dict[str, str] = {}
     datasource_file = rewritten.datasources()[0].span.source.path

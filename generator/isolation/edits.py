@@ -302,12 +302,17 @@ def apply_edits(source: SourceFile, edits: list[TextEdit]) -> str:
     return "".join(out)
 
 
-def render(schema: Schema, changes: list[Change]) -> dict[str, str]:
+def text_edits(changes: list[Change]) -> list[TextEdit]:
+    """The changes' edits of the original text (before any change is applied
+    to the AST: they are computed from its spans)."""
+    return [edit for change in changes for edit in change.edits()]
+
+
+def render(schema: Schema, changes: list[Change], edits: list[TextEdit] | None = None):
     """The new text of every file of `schema` (unchanged files included)."""
     by_file: dict[int, list[TextEdit]] = {}
-    for change in changes:
-        for edit in change.edits():
-            by_file.setdefault(id(edit.source), []).append(edit)
+    for edit in text_edits(changes) if edits is None else edits:
+        by_file.setdefault(id(edit.source), []).append(edit)
     return {
         f.source.path: apply_edits(f.source, by_file.get(id(f.source), [])) for f in schema.files
     }
