@@ -311,3 +311,15 @@ def test_main_job_runs_and_leaves_no_temporary_files(tmp_path):
     # and an empty socket folder when the data folder's path is too long for one).
     assert not list(tmp_path.glob("prisma-isolate-main-*"))
     assert sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file()) == 0
+
+
+def test_every_lazily_loaded_command_resolves_to_itself():
+    import click
+
+    from generator.cli import COMMANDS, main
+
+    context = click.Context(main)
+    for name in COMMANDS:
+        command = main.get_command(context, name)
+        assert isinstance(command, click.Command) and command.name == name, name
+    assert main.get_command(context, "nonsense") is None

@@ -4,24 +4,42 @@ statuses (generator/errors.py has the table of both command families).
 One module per command group: schema.py (rewrite, parse), build.py (sql,
 generate), database.py (verify, deploy, relocate, import-sqlite); options.py
 holds the options they share and the guards that turn errors into statuses.
-Heavy modules are imported inside the commands that need them, so that
-`rewrite --check` (a build step) pays only for click and, when it must parse,
-lark."""
+Only the module of the command that runs is imported (a build step's
+`rewrite --check` pays for click and, when it must parse, lark)."""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from generator.cli.build import generate, sql
-from generator.cli.database import deploy, import_sqlite, relocate, verify
-from generator.cli.schema import parse, rewrite
+# command -> (module, function), in the order --help lists them
+COMMANDS = {
+    "rewrite": ("schema", "rewrite"),
+    "parse": ("schema", "parse"),
+    "sql": ("build", "sql"),
+    "generate": ("build", "generate"),
+    "verify": ("database", "verify"),
+    "deploy": ("database", "deploy"),
+    "relocate": ("database", "relocate"),
+    "import-sqlite": ("database", "import_sqlite"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """click's lazily loading group: a command's module is imported when it is used."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        if name not in COMMANDS:
+            return None
+        module, function = COMMANDS[name]
+        return getattr(importlib.import_module(f"generator.cli.{module}"), function)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="prisma-isolate", prog_name="prisma-isolate")
 def main() -> None:
     """Isolate a Prisma application in its own PostgreSQL schema."""
-
-
-for command in (rewrite, parse, sql, generate, verify, deploy, relocate, import_sqlite):
-    main.add_command(command)
