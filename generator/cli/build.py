@@ -139,6 +139,7 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         destination = output / relative
         if not (destination.is_file() and destination.read_bytes() == text.encode("utf-8")):
             changed[destination] = text
+    _refuse_unsafe_writes(output, generated.files, changed, outcome.originals)
     if not check:
         write_files(changed)  # all of them, or none
     if (
@@ -153,6 +154,26 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         if not changed:
             say(f"{output}: up to date")
     return changed
+
+
+def _refuse_unsafe_writes(output: Path, files: dict, changed: dict, inputs: dict) -> None:
+    """Never overwrite the input, never edit an existing migration, never give
+    a history a second baseline or mix providers (UsageError: exit 2)."""
+    from generator.emit.layout import history_problem
+    from generator.errors import UsageError
+
+    sources = {Path(path).resolve() for path in inputs}
+    overwritten = [str(d) for d in changed if d.resolve() in sources]
+    if overwritten:
+        raise UsageError(
+            f"-o {output} would overwrite the input ({', '.join(overwritten)}): give another "
+            "output folder; nothing was written"
+        )
+    lock = next((r for r in files if r.endswith("migration_lock.toml")), None)
+    if lock is not None:
+        problem = history_problem(output, str(Path(lock).parent), files)
+        if problem:
+            raise UsageError(problem)
 
 
 def repository_relative(folder: Path) -> str:

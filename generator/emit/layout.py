@@ -91,3 +91,51 @@ def local_migrations(directory: Path) -> list[LocalMigration]:
             ) from None
         migrations.append(LocalMigration(folder.name, script_path, script))
     return migrations
+
+
+def lock_provider(text: str) -> str | None:
+    """The provider a migration_lock.toml names."""
+    import re
+
+    match = re.search(r'^\s*provider\s*=\s*"([^"]*)"', text, re.M)
+    return match.group(1) if match else None
+
+
+def history_problem(output: Path, migrations: str, files: dict[str, str]) -> str | None:
+    """Why writing `files` (relative to `output`) would break the history of
+    the migrations folder `migrations` (relative), or None.  Applied history is
+    immutable: an existing migration is never edited, and a history is never
+    given a second baseline or mixed with another provider's."""
+    folder = output / migrations
+    if not folder.is_dir():
+        return None
+    lock = folder / "migration_lock.toml"
+    if lock.is_file():
+        provider = lock_provider(lock.read_text(encoding="utf-8", errors="replace"))
+        if provider not in (None, "postgresql", "postgres"):
+            return (
+                f"{folder} holds a {provider} migration history (migration_lock.toml); a "
+                "PostgreSQL history is never mixed into it: generate into a fresh folder"
+            )
+    existing = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    ours = {
+        Path(relative).parent.name: text
+        for relative, text in files.items()
+        if relative.startswith(f"{migrations}/") and relative.endswith("/migration.sql")
+    }
+    for name, text in ours.items():
+        script = folder / name / "migration.sql"
+        if script.is_file() and script.read_bytes() != text.encode("utf-8"):
+            return (
+                f"{script} exists and says something else: the schema changed since it was "
+                "written, and a migration a database may have applied is never edited. The new "
+                "migration must be appended instead, which prisma-isolate cannot write yet; "
+                "nothing was written"
+            )
+    others = [name for name in existing if name not in ours]
+    if others:
+        return (
+            f"{folder} already holds a migration history ({', '.join(others)}); writing "
+            f"{', '.join(ours)} beside it would give it a second baseline. Nothing was written"
+        )
+    return None
