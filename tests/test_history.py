@@ -91,4 +91,3 @@ def test_the_input_is_never_overwritten(corpus, tmp_path, target):
     result = generate(schema, out)
     assert result.returncode == 2 and "would overwrite the input" in result.stderr
     assert snapshot(tmp_path) == before
-

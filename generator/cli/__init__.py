@@ -2,7 +2,7 @@
 statuses (generator/errors.py has the table of both command families).
 
 One module per command group: schema.py (rewrite, parse), build.py (sql,
-generate), database.py (verify, deploy, relocate, import-sqlite); options.py
+generate, diff), database.py (verify, deploy, relocate, import-sqlite); options.py
 holds the options they share and the guards that turn errors into statuses.
 Only the module of the command that runs is imported (a build step's
 `rewrite --check` pays for click and, when it must parse, lark)."""
@@ -19,6 +19,7 @@ COMMANDS = {
     "parse": ("schema", "parse"),
     "sql": ("build", "sql"),
     "generate": ("build", "generate"),
+    "diff": ("build", "diff"),
     "verify": ("database", "verify"),
     "deploy": ("database", "deploy"),
     "relocate": ("database", "relocate"),

@@ -1,5 +1,5 @@
-"""Commands that build artifacts from a schema: `sql` (the migration script)
-and `generate` (the output folder)."""
+"""Commands that build artifacts from a schema: `sql` (the migration script),
+`generate` (the output folder) and `diff` (the migration between two schemas)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from generator.cli.options import (
+    EXIT_BAD_INPUT,
     EXIT_CHANGES,
+    fail,
     from_isolated,
     isolated,
     isolation_options,
@@ -185,3 +187,88 @@ def repository_relative(folder: Path) -> str:
         if (root / ".git").exists():
             return absolute.relative_to(root).as_posix()
     return absolute.name
+
+
+@click.command()
+@click.option(
+    "--from", "source", type=click.Path(exists=True, path_type=str), help="The schema before."
+)
+@click.option("--from-empty", is_flag=True, help="Start from an empty database.")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(exists=True, path_type=str),
+    help="The schema after.",
+)
+@click.option("--script", is_flag=True, help="Print the migration SQL (else a summary).")
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Prisma's convention: exit 2 when there is a difference, 0 when none, 1 on error.",
+)
+@isolation_options
+@quiet_verbose()
+def diff(source, from_empty, target, script, exit_code, isolation, quiet, verbose):
+    """The migration from one schema to another, as `prisma migrate diff
+    --from-schema … --to-schema … --script` writes it for ?schema=<--schema>.
+    Both schemas may be original or isolated: the isolation options apply to both."""
+    if (source is None) == (not from_empty):
+        fail("give --from SCHEMA or --from-empty", 1 if exit_code else EXIT_BAD_INPUT)
+    status = run_guarded(
+        verbose,
+        lambda: _diff(source, target, isolation, script, quiet),
+        bad_input=1 if exit_code else EXIT_BAD_INPUT,
+    )
+    sys.exit(status if exit_code else 0)
+
+
+def _diff(source, target, isolation, script: bool, quiet: bool) -> int:
+    """Print the migration (or a summary); 2 when there is a difference, else 0."""
+    from generator.errors import UsageError
+    from generator.sql.build import build_database
+    from generator.sql.diff import UnsupportedChange
+    from generator.sql.diff import diff as diff_steps
+    from generator.sql.model import Database
+    from generator.sql.render import render
+
+    def model(path: str) -> Database:
+        options = isolation.options(path)
+        outcome, _ = isolated(path, options, None, quiet)
+        return from_isolated(outcome, lambda s: build_database(s, options.schema))
+
+    after = model(target)
+    before = Database(after.default_schema, [], [], []) if source is None else model(source)
+    try:
+        steps = diff_steps(before, after)
+    except UnsupportedChange as error:
+        raise UsageError(f"cannot write this migration yet: {error}") from None
+    if script:
+        if source is None:
+            text = schema_sql_of(after)
+        elif steps:
+            text = render("migration_diff.sql.jinja", steps=steps).rstrip("\n") + "\n"
+        else:
+            text = "-- This is an empty migration.\n"
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    else:
+        click.echo(_summary(steps))
+    return 2 if steps else 0
+
+
+def schema_sql_of(database) -> str:
+    from generator.sql.render import migration_sql
+
+    return migration_sql(database) or "-- This is an empty migration.\n"
+
+
+def _summary(steps) -> str:
+    if not steps:
+        return "No difference detected."
+    lines = []
+    for step in steps:
+        thing = step.table or step.index or step.foreign_key or step.enum
+        name = step.schema if thing is None else getattr(thing, "name", thing)
+        label = name.sql if hasattr(name, "sql") else str(name)
+        lines.append(f"- {step.kind} {label}")
+    return "\n".join(lines)

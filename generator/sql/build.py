@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from generator.errors import Diagnostic, PslError
-from generator.psl.checks import SCALAR_TYPES, schema_attribute_value
+from generator.psl.checks import SCALAR_TYPES, datasource_schemas, schema_attribute_value
 from generator.psl.nodes import (
     ArrayLit,
     Attribute,
@@ -408,8 +408,15 @@ class _Builder:
             for e in self.enums
         ]
         holders = {t.name.schema for t in tables + join_tables} | {e.name.schema for e in enums}
+        datasources = self.schema.datasources()
+        listed = datasource_schemas(datasources[0]) if datasources else None
         return Database(
-            self.default_schema, sorted(holders), enums, tables + join_tables, self.extensions()
+            self.default_schema,
+            sorted(holders),
+            enums,
+            tables + join_tables,
+            self.extensions(),
+            sorted(set(listed or []) | holders),
         )
 
     def extensions(self) -> list[Extension]:

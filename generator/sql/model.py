@@ -100,7 +100,8 @@ class Index:
 
     @property
     def qualified_name(self) -> str:
-        return quote_identifier(self.name)
+        """The index's name as DROP INDEX needs it: qualified outside the default schema."""
+        return Name(self.table.schema, self.name, self.table.default_schema).sql
 
     @property
     def column_list(self) -> str:
@@ -169,6 +170,9 @@ class Database:
     extensions: list[Extension] = dataclass_field(
         default_factory=list
     )  # by name, as Prisma orders them
+    # The schemas the datasource lists, and those holding objects: what a
+    # later migration may assume exists (Prisma's namespaces).
+    namespaces: list[str] = dataclass_field(default_factory=list)
 
 
 def sql_string(value: str) -> str:

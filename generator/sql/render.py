@@ -11,6 +11,7 @@ from generator.psl.nodes import Schema, StringLit
 from generator.psl.parser import gc_paused
 from generator.sql.build import Database, build_database
 from generator.sql.identifiers import quote_identifier
+from generator.sql.model import sql_string
 
 
 @cache
@@ -29,6 +30,7 @@ def environment():
         auto_reload=False,
     )
     env.filters["ident"] = quote_identifier
+    env.filters["sql_string"] = sql_string
     return env
 
 
@@ -75,3 +77,14 @@ def schema_sql(schema: Schema, default_schema: str) -> str:
     require_postgresql(schema)
     with gc_paused():  # many small objects, none of them cyclic garbage
         return migration_sql(build_database(schema, default_schema))
+
+
+def diff_sql(before: Database, after: Database) -> str:
+    """The migration from `before` to `after`, as Prisma's engine writes it
+    (`-- This is an empty migration.` when nothing changes)."""
+    from generator.sql.diff import diff
+
+    steps = diff(before, after)
+    if not steps:
+        return "-- This is an empty migration.\n"
+    return render("migration_diff.sql.jinja", steps=steps).rstrip("\n") + "\n"

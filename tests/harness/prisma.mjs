@@ -240,6 +240,19 @@ const ops = {
       return result.stdout;
     });
   },
+  // `prisma migrate diff --from-schema <fromFiles> --to-schema <files> --script`.
+  async diff_schemas({ files, fromFiles, schemaName }) {
+    return withEngine(files, offlineFactory(schemaName), async (engine) => {
+      const result = await engine.diff({
+        from: { tag: "schemaDatamodel", ...schemaFiles(fromFiles) },
+        to: { tag: "schemaDatamodel", ...schemaFiles(files) },
+        script: true,
+        exitCode: null,
+        filters: NO_FILTERS,
+      });
+      return result.stdout;
+    });
+  },
   // `prisma migrate deploy` against a live database (?schema= is schemaName).
   async apply_migrations({ files, url, schemaName, migrationsDir }) {
     return withEngine(files, liveFactory(url, schemaName), (engine) =>

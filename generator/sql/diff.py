@@ -1,0 +1,204 @@
+"""The migration from one DDL model to another, as Prisma's migration engine
+writes it (`prisma migrate diff --from-schema … --to-schema … --script`).
+
+Steps come in Prisma's order (prisma-engines: sql-schema-connector's
+`SqlMigrationStep`, sorted by variant, then by the objects' order in the
+schema: model declaration order).  What this engine cannot yet write the
+way Prisma writes it is refused by name (UnsupportedChange), never guessed.
+The templates (templates/migration_diff.sql.jinja) only lay the steps out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.sql.model import Column, Database, EnumType, ForeignKey, Index, Name, Table
+
+# Prisma's step order (the variants this engine writes).
+ORDER = (
+    "CreateSchema",
+    "CreateEnum",
+    "AlterEnum",
+    "DropForeignKey",
+    "DropIndex",
+    "AlterTable",
+    "DropTable",
+    "DropEnum",
+    "CreateTable",
+    "CreateIndex",
+    "AddForeignKey",
+)
+
+
+class UnsupportedChange(Exception):
+    """A change this engine does not write yet; the message names it."""
+
+
+@dataclass
+class Step:
+    kind: str  # one of ORDER: the `-- <kind>` header
+    table: Table | None = None
+    index: Index | None = None
+    foreign_key: ForeignKey | None = None
+    enum: EnumType | None = None
+    schema: str | None = None
+    clauses: list[str] = field(default_factory=list)  # AlterTable's, joined with ",\n"
+    values: list[str] = field(default_factory=list)  # AlterEnum's added values
+
+
+def diff(before: Database, after: Database) -> list[Step]:
+    """The steps from `before` to `after`, in Prisma's order."""
+    if [(e.name, e.schema, e.version) for e in before.extensions] != [
+        (e.name, e.schema, e.version) for e in after.extensions
+    ]:
+        raise UnsupportedChange("a change of the datasource's extensions")
+    existing = set(before.namespaces) | set(before.schemas)
+    steps = [Step("CreateSchema", schema=s) for s in after.schemas if s not in existing]
+    steps += _enums(before, after)
+    steps += _tables(before, after)
+    return sorted(steps, key=_order(before, after))
+
+
+_DROPS = {"DropForeignKey", "DropIndex", "DropTable", "DropEnum"}
+
+
+def _order(before: Database, after: Database):
+    """Prisma sorts steps by variant, then by the ids of their objects: a drop
+    by the previous schema's order, everything else by the next one's.  The
+    sort is stable, so a table's own indexes and keys keep their order."""
+    rank = {kind: i for i, kind in enumerate(ORDER)}
+    positions = {
+        False: {_key(t.name): i for i, t in enumerate(after.tables)},
+        True: {_key(t.name): i for i, t in enumerate(before.tables)},
+    }
+    enums = {
+        False: {_key(e.name): i for i, e in enumerate(after.enums)},
+        True: {_key(e.name): i for i, e in enumerate(before.enums)},
+    }
+
+    def key(step: Step):
+        drop = step.kind in _DROPS
+        if step.enum is not None:
+            return (rank[step.kind], enums[drop].get(_key(step.enum.name), 0))
+        table = step.table.name if step.table is not None else None
+        if step.index is not None:
+            table = step.index.table
+        if step.foreign_key is not None:
+            table = step.foreign_key.table
+        position = positions[drop].get(_key(table), 0) if table is not None else 0
+        return (rank[step.kind], position)
+
+    return key
+
+
+def _key(name: Name) -> tuple[str, str]:
+    return (name.schema, name.name)
+
+
+def _enums(before: Database, after: Database) -> list[Step]:
+    old = {_key(e.name): e for e in before.enums}
+    new = {_key(e.name): e for e in after.enums}
+    steps = [Step("CreateEnum", enum=e) for k, e in new.items() if k not in old]
+    for k, enum in new.items():
+        if k in old and old[k].values != enum.values:
+            previous = old[k].values
+            if (
+                any(v not in enum.values for v in previous)
+                or [v for v in enum.values if v in previous] != previous
+            ):
+                raise UnsupportedChange(
+                    f"enum {enum.name.name}: values removed or reordered (Prisma recreates the type)"
+                )
+            added = [v for v in enum.values if v not in previous]
+            steps.append(Step("AlterEnum", enum=enum, values=added))
+    steps += [Step("DropEnum", enum=e) for k, e in old.items() if k not in new]
+    return steps
+
+
+def _tables(before: Database, after: Database) -> list[Step]:
+    old = {_key(t.name): t for t in before.tables}
+    new = {_key(t.name): t for t in after.tables}
+    steps: list[Step] = []
+    for key, table in old.items():
+        if key not in new:
+            steps += [Step("DropForeignKey", foreign_key=fk) for fk in table.foreign_keys]
+            steps.append(Step("DropTable", table=table))
+    for key, table in new.items():
+        if key not in old:
+            steps.append(Step("CreateTable", table=table))
+            steps += [Step("CreateIndex", index=i) for i in table.indexes]
+            steps += [Step("AddForeignKey", foreign_key=fk) for fk in table.foreign_keys]
+        else:
+            steps += _altered(old[key], table)
+    return steps
+
+
+def _altered(old: Table, new: Table) -> list[Step]:
+    label = new.name.name
+    if (old.primary_key, old.primary_key_name) != (new.primary_key, new.primary_key_name):
+        raise UnsupportedChange(f"table {label}: its primary key changed")
+    steps: list[Step] = []
+    old_indexes = {i.name: i for i in old.indexes}
+    new_indexes = {i.name: i for i in new.indexes}
+    for name, index in old_indexes.items():
+        if name not in new_indexes:
+            if any(_same_index(index, other) for other in new_indexes.values()):
+                raise UnsupportedChange(f"index {name}: renamed (Prisma renames it)")
+            steps.append(Step("DropIndex", index=index))
+        elif not _same_index(index, new_indexes[name]):
+            raise UnsupportedChange(f"index {name}: redefined")
+    steps += [Step("CreateIndex", index=i) for n, i in new_indexes.items() if n not in old_indexes]
+    old_fks = {f.name: f for f in old.foreign_keys}
+    new_fks = {f.name: f for f in new.foreign_keys}
+    for name, fk in old_fks.items():
+        if name not in new_fks or new_fks[name] != fk:
+            steps.append(Step("DropForeignKey", foreign_key=fk))
+    steps += [
+        Step("AddForeignKey", foreign_key=fk)
+        for name, fk in new_fks.items()
+        if name not in old_fks or old_fks[name] != fk
+    ]
+    clauses = _column_clauses(old, new)
+    if clauses:
+        steps.append(Step("AlterTable", table=new, clauses=clauses))
+    return steps
+
+
+def _same_index(a: Index, b: Index) -> bool:
+    return (a.unique, a.columns, a.algorithm) == (b.unique, b.columns, b.algorithm)
+
+
+def _column_clauses(old: Table, new: Table) -> list[str]:
+    """Prisma's order: every DROP COLUMN, every ADD COLUMN, then the altered
+    columns.  Prisma's differ pairs columns through a map keyed by name, so
+    added and dropped columns come by name (byte order), not declaration."""
+    from generator.sql.identifiers import quote_identifier as q
+
+    old_columns = {c.name: c for c in old.columns}
+    new_columns = {c.name: c for c in new.columns}
+    dropped = sorted(name for name in old_columns if name not in new_columns)
+    added = sorted(name for name in new_columns if name not in old_columns)
+    clauses = [f"DROP COLUMN {q(name)}" for name in dropped]
+    clauses += [f"ADD COLUMN     {new_columns[name].sql}" for name in added]
+    for column in new.columns:
+        if column.name in old_columns:
+            clauses += _altered_column(new.name.name, old_columns[column.name], column)
+    return clauses
+
+
+def _altered_column(table: str, old: Column, new: Column) -> list[str]:
+    from generator.sql.identifiers import quote_identifier as q
+
+    if old.type != new.type:
+        raise UnsupportedChange(f"column {table}.{new.name}: its type changed")
+    clauses = []
+    if old.default != new.default:
+        clauses.append(
+            f"ALTER COLUMN {q(new.name)} "
+            + (f"SET DEFAULT {new.default}" if new.default is not None else "DROP DEFAULT")
+        )
+    if old.not_null != new.not_null:
+        clauses.append(
+            f"ALTER COLUMN {q(new.name)} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL")
+        )
+    return clauses
