@@ -41,19 +41,20 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_changed_schema_never_edits_the_applied_baseline(corpus, tmp_path):
+def test_a_changed_schema_appends_and_never_edits_the_applied_baseline(corpus, tmp_path):
     out = tmp_path / "out"
     assert generate(corpus / "anythingllm" / V2025, out).returncode == 0
     before = snapshot(out)
     again = generate(corpus / "anythingllm" / V2025, out)
     assert again.returncode == 0 and snapshot(out) == before  # unchanged: nothing written
-    changed = generate(corpus / "anythingllm" / V2026, out)
-    assert changed.returncode == 2
-    assert "migrations/0_init/migration.sql exists and says something else" in changed.stderr
-    assert "never edited" in changed.stderr
-    assert snapshot(out) == before  # nothing at all was written
     check = generate(corpus / "anythingllm" / V2026, out, "--check")
-    assert check.returncode == 2 and snapshot(out) == before
+    assert check.returncode == 1 and snapshot(out) == before  # would append, writes nothing
+    changed = generate(corpus / "anythingllm" / V2026, out)
+    assert changed.returncode == 0, changed.stderr
+    after = snapshot(out)
+    assert after["migrations/0_init/migration.sql"] == before["migrations/0_init/migration.sql"]
+    added = [p for p in after if p not in before]
+    assert len(added) == 1 and added[0].endswith("_update/migration.sql")
 
 
 def test_a_sqlite_history_is_never_mixed_with_postgresql(corpus, tmp_path):
@@ -78,7 +79,7 @@ def test_a_history_never_gets_a_second_baseline(corpus, tmp_path):
     (out / "migrations" / "migration_lock.toml").write_text('provider = "postgresql"\n')
     before = snapshot(out)
     result = generate(corpus / "anythingllm" / V2025, out)
-    assert result.returncode == 2 and "second baseline" in result.stderr
+    assert result.returncode == 2 and "no record of the schema they produce" in result.stderr
     assert snapshot(out) == before
 
 

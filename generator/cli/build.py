@@ -57,9 +57,8 @@ def sql(path, isolation, stdin_filename, quiet, verbose):
 )
 @click.option(
     "--migration-name",
-    default="init",
-    show_default=True,
-    help="The migration folder's name after its timestamp.",
+    help="The new migration folder's name after its prefix (default: init for the baseline "
+    "0_init, update for a migration appended to an existing history).",
 )
 @click.option(
     "--dev-sqlite",
@@ -86,7 +85,11 @@ def generate(
     or <SOURCE_DATE_EPOCH as YYYYMMDDHHMMSS>_<name>.  Files whose content is
     unchanged are not rewritten, so a second run leaves the folder as it was."""
     options = isolation.options(path)
-    settings = {"healthcheck_path": healthcheck_path, "dev_sqlite": dev_sqlite}
+    settings = {
+        "healthcheck_path": healthcheck_path,
+        "dev_sqlite": dev_sqlite,
+        "migration_name": migration_name,
+    }
     changed = run_guarded(
         verbose, lambda: _generate(path, output, migration_name, options, settings, check, quiet)
     )
@@ -99,7 +102,7 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     from generator import cache
     from generator.emit.layout import migration_folder_name
 
-    folder = migration_folder_name(migration_name, os.environ.get("SOURCE_DATE_EPOCH"))
+    folder = migration_folder_name(migration_name or "init", os.environ.get("SOURCE_DATE_EPOCH"))
     output_dir = repository_relative(output)
     # The build step re-runs generate on an unchanged schema: when these exact
     # bytes, options and code produced files that are all still in place,
@@ -119,20 +122,28 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     from generator.output import write_files
 
     outcome, location = isolated(path, options, None, quiet)
-    generated = from_isolated(
-        outcome,
-        lambda rewritten: generate_files(
+    root = str(location) if location is not None and location.is_dir() else None
+
+    def build(rewritten):
+        from generator.emit.generate import migrations_path
+
+        history = _history(output, migrations_path(outcome, root, rewritten), folder, options)
+        return generate_files(
             outcome,
-            str(location) if location is not None and location.is_dir() else None,
+            root,
             options.schema,
             folder,
             outcome.plan.converted_from if outcome.changed_paths else None,
             rewritten=rewritten,
+            history=history,
+            appended=_appended_name(output / migrations_path(outcome, root, rewritten), settings),
             output_dir=output_dir,
             prisma_version=options.prisma_version,
-            **settings,
-        ),
-    )
+            healthcheck_path=settings["healthcheck_path"],
+            dev_sqlite=settings["dev_sqlite"],
+        )
+
+    generated = from_isolated(outcome, build)
     if not quiet:
         for note in generated.notes:
             say(note)
@@ -141,7 +152,9 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         destination = output / relative
         if not (destination.is_file() and destination.read_bytes() == text.encode("utf-8")):
             changed[destination] = text
-    _refuse_unsafe_writes(output, generated.files, changed, outcome.originals)
+    _refuse_unsafe_writes(
+        output, generated.files, changed, outcome.originals, generated.appended is not None
+    )
     if not check:
         write_files(changed)  # all of them, or none
     if (
@@ -158,7 +171,56 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     return changed
 
 
-def _refuse_unsafe_writes(output: Path, files: dict, changed: dict, inputs: dict) -> None:
+def _history(output: Path, migrations, baseline: str, options):
+    """The record of the output's migrations folder, or None for a baseline.
+    A folder without a record is accepted when it holds one migration that the
+    schema prisma-isolate wrote beside it produces (out/ from before records)."""
+    from generator.emit.layout import History, read_history
+    from generator.errors import UsageError
+
+    local, history = read_history(output / migrations)
+    if history is not None or not local:
+        return history
+    if len(local) == 1:
+        previous = output / "schema.prisma"
+        if previous.is_file():
+            from generator.psl.parser import parse_text
+            from generator.sql.render import schema_sql
+
+            text = previous.read_text(encoding="utf-8")
+            if schema_sql(parse_text(text, "schema.prisma"), options.schema) == local[0].script:
+                return History([(local[0].name, local[0].checksum)], {"schema.prisma": text})
+        if local[0].name == baseline:
+            return None  # the same baseline: generate checks that it is unchanged
+    raise UsageError(
+        f"{output / migrations} holds migrations ({', '.join(m.name for m in local)}) but no "
+        "record of the schema they produce; prisma-isolate cannot replay them on a shadow "
+        "database yet to find out. Nothing was written"
+    )
+
+
+def _appended_name(folder: Path, settings: dict) -> str:
+    """<YYYYMMDDHHMMSS>_<name> (UTC now, or SOURCE_DATE_EPOCH), after every
+    migration already in `folder`."""
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    name = f"{moment:%Y%m%d%H%M%S}_{settings.get('migration_name') or 'update'}"
+    existing = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    if existing and name <= existing[-1]:
+        from generator.errors import UsageError
+
+        raise UsageError(
+            f"the new migration {name} would not sort after {existing[-1]} (Prisma applies them "
+            "in name order): check the clock or SOURCE_DATE_EPOCH"
+        )
+    return name
+
+
+def _refuse_unsafe_writes(
+    output: Path, files: dict, changed: dict, inputs: dict, appending: bool = False
+) -> None:
     """Never overwrite the input, never edit an existing migration, never give
     a history a second baseline or mix providers (UsageError: exit 2)."""
     from generator.emit.layout import history_problem
@@ -173,7 +235,7 @@ def _refuse_unsafe_writes(output: Path, files: dict, changed: dict, inputs: dict
         )
     lock = next((r for r in files if r.endswith("migration_lock.toml")), None)
     if lock is not None:
-        problem = history_problem(output, str(Path(lock).parent), files)
+        problem = history_problem(output, str(Path(lock).parent), files, appending)
         if problem:
             raise UsageError(problem)
 

@@ -101,7 +101,9 @@ def lock_provider(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def history_problem(output: Path, migrations: str, files: dict[str, str]) -> str | None:
+def history_problem(
+    output: Path, migrations: str, files: dict[str, str], appending: bool = False
+) -> str | None:
     """Why writing `files` (relative to `output`) would break the history of
     the migrations folder `migrations` (relative), or None.  Applied history is
     immutable: an existing migration is never edited, and a history is never
@@ -133,9 +135,76 @@ def history_problem(output: Path, migrations: str, files: dict[str, str]) -> str
                 "nothing was written"
             )
     others = [name for name in existing if name not in ours]
-    if others:
+    if others and ours and not appending:
         return (
             f"{folder} already holds a migration history ({', '.join(others)}); writing "
             f"{', '.join(ours)} beside it would give it a second baseline. Nothing was written"
         )
     return None
+
+
+# --- the history record ----------------------------------------------------------
+# Beside the migrations, prisma-isolate records what they produce: the migrations
+# (names and checksums) and the isolated schema at the end of them.  A later
+# generate diffs from that state; when the folder no longer matches the record
+# (a migration edited, added or removed by hand), the state is unknown.
+RECORD = ".prisma-isolate.json"
+
+
+@dataclass
+class History:
+    migrations: list[tuple[str, str]]  # (name, checksum), in Prisma's order
+    schema: dict[str, str]  # the isolated schema at the end of them: path -> text
+
+
+def record_text(history: History) -> str:
+    import json
+
+    data = {
+        "version": 1,
+        "migrations": [{"name": n, "checksum": c} for n, c in history.migrations],
+        "schema": history.schema,
+    }
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def read_history(folder: Path) -> tuple[list[LocalMigration], History | None]:
+    """The folder's migrations and the record of what they produce (None when
+    there is no record).  Raises UsageError when the record does not describe
+    the folder."""
+    import json
+
+    if not folder.is_dir():
+        return [], None
+    lock = folder / "migration_lock.toml"
+    if lock.is_file():
+        provider = lock_provider(lock.read_text(encoding="utf-8", errors="replace"))
+        if provider not in (None, "postgresql", "postgres"):
+            raise UsageError(
+                f"{folder} holds a {provider} migration history (migration_lock.toml); a "
+                "PostgreSQL history is never mixed into it: generate into a fresh folder"
+            )
+    try:
+        local = local_migrations(folder)
+    except CommandFailure as error:
+        raise UsageError(error.message) from None
+    path = folder / RECORD
+    if not path.is_file():
+        return local, None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        history = History(
+            [(m["name"], m["checksum"]) for m in data["migrations"]], dict(data["schema"])
+        )
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"{path}: not a prisma-isolate history record") from None
+    found = [(m.name, m.checksum) for m in local]
+    if found != history.migrations:
+        recorded = ", ".join(n for n, _ in history.migrations) or "none"
+        raise UsageError(
+            f"{folder} holds migrations ({', '.join(n for n, _ in found) or 'none'}) other than "
+            f"those prisma-isolate recorded ({recorded}): one was edited, added or removed by "
+            "hand, so the schema they produce is unknown. Restore the folder, or (not possible "
+            "yet) replay it on a shadow database; nothing was written"
+        )
+    return local, history

@@ -286,7 +286,13 @@ class _Builder:
         else:
             raise PslError([Diagnostic.at(ftype.span, f'unknown type "{ftype.name}"')])
         not_null = not (ftype.optional or is_list)
-        return Column(self.column_name(field), column_type, not_null, default)
+        prisma_default = isinstance(default_value, FunctionCall) and default_value.name in (
+            "cuid",
+            "uuid",
+            "nanoid",
+            "ulid",
+        )
+        return Column(self.column_name(field), column_type, not_null, default, prisma_default)
 
     def enum_default(self, enum: Enum, value, type_sql: str) -> str | None:
         mapped = {v.name: _db_name(v, v.name) for v in enum.values}

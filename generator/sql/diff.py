@@ -202,3 +202,72 @@ def _altered_column(table: str, old: Column, new: Column) -> list[str]:
             f"ALTER COLUMN {q(new.name)} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL")
         )
     return clauses
+
+
+# --- migrate dev's warnings (sql_destructive_change_checker, the "pure" texts) -----
+
+
+def warnings(steps: list[Step], before: Database) -> list[str]:
+    """The warnings block `prisma migrate dev` writes at the top of a migration:
+    the warnings in step order, then the unexecutable steps in step order."""
+    existing = {_key(t.name) for t in before.tables}
+    warned: list[str] = []
+    unexecutable: list[str] = []
+    for step in steps:
+        if step.kind == "DropTable":
+            warned.append(
+                f"You are about to drop the `{step.table.name.name}` table. If the table is not "
+                "empty, all the data it contains will be lost."
+            )
+        elif (
+            step.kind == "CreateIndex" and step.index.unique and _key(step.index.table) in existing
+        ):
+            columns = ",".join(c.name for c in step.index.columns)
+            warned.append(
+                f"A unique constraint covering the columns `[{columns}]` on the table "
+                f"`{step.index.table.name}` will be added. If there are existing duplicate values, "
+                "this will fail."
+            )
+        elif step.kind == "AlterTable":
+            found = _alter_table_warnings(step)
+            warned += found[0]
+            unexecutable += found[1]
+    return warned + unexecutable
+
+
+def _alter_table_warnings(step: Step) -> tuple[list[str], list[str]]:
+    table = step.table.name.name
+    warned, unexecutable = [], []
+    columns = {c.name: c for c in step.table.columns}
+    for clause in step.clauses:
+        name = clause.split('"')[1].replace('""', '"') if '"' in clause else ""
+        if clause.startswith("DROP COLUMN"):
+            warned.append(
+                f"You are about to drop the column `{name}` on the `{table}` table. All the data "
+                "in the column will be lost."
+            )
+        elif clause.startswith("ADD COLUMN") and columns[name].not_null:
+            column = columns[name]
+            if column.prisma_default:
+                unexecutable.append(
+                    f"The required column `{name}` was added to the `{table}` table with a "
+                    "prisma-level default value. This is not possible if the table is not empty. "
+                    "Please add this column as optional, then populate it before making it required."
+                )
+            elif column.default is None and not column.type.serial:
+                unexecutable.append(
+                    f"Added the required column `{name}` to the `{table}` table without a default "
+                    "value. This is not possible if the table is not empty."
+                )
+        elif clause.endswith("SET NOT NULL"):
+            unexecutable.append(
+                f"Made the column `{name}` on table `{table}` required. This step will fail if "
+                "there are existing NULL values in that column."
+            )
+    return warned, unexecutable
+
+
+def warnings_block(texts: list[str]) -> str:
+    if not texts:
+        return ""
+    return "/*\n  Warnings:\n\n" + "".join(f"  - {t}\n" for t in texts) + "\n*/\n"

@@ -63,6 +63,9 @@ class Column:
     type: ColumnType
     not_null: bool
     default: str | None  # as rendered, without the DEFAULT keyword
+    prisma_default: bool = (
+        False  # @default(cuid()), uuid(), …: filled in by Prisma, not the database
+    )
 
     @property
     def sql(self) -> str:

@@ -1,0 +1,214 @@
+"""Day two: a schema that changes every release.  `generate` appends one
+migration per change (never editing one), each byte-equal to Prisma's diff,
+and deploys keep every row.  Shown on AnythingLLM's real history: five
+upstream versions, 2023-09 to 2026-08, on one PostgreSQL database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import psycopg
+import pytest
+from prisma_harness import without_datasource_urls
+
+from generator.db.urls import with_parameter, without_parameter
+
+SCHEMA = "anythingllm"
+HISTORY = [
+    "mintplex__schema.prisma__a126b5f5__2023-09-28.prisma",
+    "mintplex__schema.prisma__fcb591d3__2023-12-07.prisma",
+    "mintplex__schema.prisma__2c9cb28d__2024-10-29.prisma",
+    "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma",
+    "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma",
+]
+EPOCH = 1_800_000_000  # each release a day later: deterministic folder names
+
+ROWS = f"""
+SET search_path TO "{SCHEMA}";
+INSERT INTO users (username, password, role, "lastUpdatedAt")
+  SELECT 'user_' || i, md5(i::text), 'default', now() FROM generate_series(1, 50) i;
+INSERT INTO workspaces (name, slug, "lastUpdatedAt")
+  SELECT 'Workspace ' || i, 'ws-' || i, now() FROM generate_series(1, 20) i;
+INSERT INTO workspace_documents ("docId", filename, docpath, "workspaceId", "lastUpdatedAt")
+  SELECT 'doc-' || i, 'f' || i || '.pdf', '/d/' || i, 1 + i % 20, now() FROM generate_series(1, 60) i;
+INSERT INTO workspace_chats ("workspaceId", prompt, response, user_id, "lastUpdatedAt")
+  SELECT 1 + i % 20, 'prompt ' || i, 'response ✓ ' || i, 1 + i % 50, now()
+  FROM generate_series(1, 200) i;
+INSERT INTO system_settings (label, value) SELECT 'setting_' || i, i::text FROM generate_series(1, 5) i;
+"""
+# The columns of 2023-09 that every later version keeps: their rows must not change.
+KEPT = {
+    "users": ["id", "username", "password", "role"],
+    "workspaces": ["id", "name", "slug"],
+    "workspace_documents": ["id", "docId", "filename", "docpath", "workspaceId"],
+    "workspace_chats": ["id", "workspaceId", "prompt", "response", "user_id"],
+    "system_settings": ["id", "label", "value"],
+}
+
+
+def checksums(url: str) -> dict[str, tuple[int, str]]:
+    with psycopg.connect(without_parameter(url, "schema")) as connection:
+        result = {}
+        for table, columns in KEPT.items():
+            listed = ", ".join(f'"{c}"' for c in columns)
+            result[table] = connection.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(r, '' ORDER BY r), '')) FROM "
+                f'(SELECT ({listed})::text AS r FROM "{SCHEMA}"."{table}") t'
+            ).fetchone()
+        return result
+
+
+def run(*args: str, env: dict | None = None):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def without_warnings(script: str) -> str:
+    return script.split("\n*/\n", 1)[1] if script.startswith("/*\n  Warnings:") else script
+
+
+@pytest.mark.prisma
+def test_anythingllms_history_upgrades_in_place_keeping_every_row(
+    corpus, prisma, database, tmp_path
+):
+    out = tmp_path / "out"
+    url = with_parameter(database, "schema", SCHEMA)
+    previous_schema = None
+    kept = None
+    for step, version in enumerate(HISTORY):
+        env = {"SOURCE_DATE_EPOCH": str(EPOCH + step * 86400), "DATABASE_URL": url}
+        generated = run(
+            "generate",
+            str(corpus / "anythingllm" / version),
+            "-o",
+            str(out),
+            "--provider",
+            "postgresql",
+            "-q",
+            env=env,
+        )
+        assert generated.returncode == 0, generated.stderr
+        record = json.loads((out / "migrations" / ".prisma-isolate.json").read_text())
+        assert len(record["migrations"]) == step + 1  # one migration appended per release
+        schema = (out / "schema.prisma").read_text()
+        if previous_schema is not None:
+            name = record["migrations"][-1]["name"]
+            ours = (out / "migrations" / name / "migration.sql").read_text()
+            theirs = prisma.diff_schemas(
+                [("schema.prisma", without_datasource_urls(previous_schema))],
+                [("schema.prisma", without_datasource_urls(schema))],
+                SCHEMA,
+            )
+            assert without_warnings(ours) == theirs, name
+        deployed = run("deploy", str(out / "schema.prisma"), "--json", env=env)
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        report = json.loads(deployed.stdout)
+        assert report["verification"]["healthy"], report["verification"]["findings"]
+        if step == 0:
+            with psycopg.connect(database, autocommit=True) as connection:
+                connection.execute(ROWS)
+            kept = checksums(url)
+        assert checksums(url) == kept  # every row of every kept column, unchanged
+        previous_schema = schema
+
+    files = [("schema.prisma", without_datasource_urls(previous_schema))]
+    libpq = without_parameter(url, "schema")
+    migrations = out / "migrations"
+    assert prisma.apply_migrations(files, libpq, SCHEMA, migrations) == []
+    status = prisma.diagnose_migration_history(files, libpq, SCHEMA, migrations)
+    assert status["failedMigrationNames"] == [] and status["editedMigrationNames"] == []
+    assert status["history"] is None
+    assert "empty migration" in prisma.diff_database(files, libpq, SCHEMA)
+
+
+def test_the_history_survives_losing_the_output_schema(corpus, tmp_path):
+    """The record, not out/schema.prisma, says where the history ends."""
+    out = tmp_path / "out"
+    env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
+    first = run(
+        "generate",
+        str(corpus / "anythingllm" / HISTORY[3]),
+        "-o",
+        str(out),
+        "--provider",
+        "postgresql",
+        "-q",
+        env=env,
+    )
+    assert first.returncode == 0, first.stderr
+    (out / "schema.prisma").unlink()
+    env = {"SOURCE_DATE_EPOCH": str(EPOCH + 86400)}
+    second = run(
+        "generate",
+        str(corpus / "anythingllm" / HISTORY[4]),
+        "-o",
+        str(out),
+        "--provider",
+        "postgresql",
+        "-q",
+        env=env,
+    )
+    assert second.returncode == 0, second.stderr
+    appended = sorted(p.name for p in (out / "migrations").iterdir() if p.is_dir())
+    assert len(appended) == 2
+    script = (out / "migrations" / appended[1] / "migration.sql").read_text()
+    assert 'DROP TABLE "welcome_messages";' in script
+    assert "- You are about to drop the `welcome_messages` table." in script
+
+
+def test_a_hand_edited_history_is_refused_not_guessed(corpus, tmp_path):
+    out = tmp_path / "out"
+    env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
+    assert (
+        run(
+            "generate",
+            str(corpus / "anythingllm" / HISTORY[3]),
+            "-o",
+            str(out),
+            "--provider",
+            "postgresql",
+            "-q",
+            env=env,
+        ).returncode
+        == 0
+    )
+    init = out / "migrations" / "20270115080000_init" / "migration.sql"
+    init.write_text(init.read_text() + "\n-- edited by hand\n")
+    result = run(
+        "generate",
+        str(corpus / "anythingllm" / HISTORY[4]),
+        "-o",
+        str(out),
+        "--provider",
+        "postgresql",
+        "-q",
+        env={"SOURCE_DATE_EPOCH": str(EPOCH + 86400)},
+    )
+    assert result.returncode == 2 and "other than those prisma-isolate recorded" in result.stderr
+
+
+def test_an_unchanged_schema_appends_nothing(corpus, tmp_path):
+    out = tmp_path / "out"
+    for epoch in (EPOCH, EPOCH + 86400):
+        result = run(
+            "generate",
+            str(corpus / "anythingllm" / HISTORY[4]),
+            "-o",
+            str(out),
+            "--provider",
+            "postgresql",
+            "-q",
+            env={"SOURCE_DATE_EPOCH": str(epoch)},
+        )
+        assert result.returncode == 0, result.stderr
+    assert len([p for p in (out / "migrations").iterdir() if p.is_dir()]) == 1
