@@ -60,33 +60,43 @@ def diff(before: Database, after: Database) -> list[Step]:
 
 
 _DROPS = {"DropForeignKey", "DropIndex", "DropTable", "DropEnum"}
+# Steps Prisma keys by the (previous, next) id pair of their table or enum: an
+# object new in this migration has no previous id and sorts first.
+_PAIRED = {"CreateIndex", "AlterTable", "AlterEnum"}
 
 
 def _order(before: Database, after: Database):
     """Prisma sorts steps by variant, then by the ids of their objects: a drop
-    by the previous schema's order, everything else by the next one's.  The
-    sort is stable, so a table's own indexes and keys keep their order."""
+    by the previous schema's order, a paired step by (previous, next) with new
+    objects first, everything else by the next schema's order.  The sort is
+    stable, so a table's own indexes and keys keep their order."""
     rank = {kind: i for i, kind in enumerate(ORDER)}
-    positions = {
-        False: {_key(t.name): i for i, t in enumerate(after.tables)},
-        True: {_key(t.name): i for i, t in enumerate(before.tables)},
-    }
-    enums = {
-        False: {_key(e.name): i for i, e in enumerate(after.enums)},
-        True: {_key(e.name): i for i, e in enumerate(before.enums)},
-    }
+    previous = {_key(t.name): i for i, t in enumerate(before.tables)}
+    next_ = {_key(t.name): i for i, t in enumerate(after.tables)}
+    previous_enums = {_key(e.name): i for i, e in enumerate(before.enums)}
+    next_enums = {_key(e.name): i for i, e in enumerate(after.enums)}
+
+    def position(key, old: dict, new: dict, kind: str) -> tuple:
+        if kind in _DROPS:
+            return (0, old.get(key, 0))
+        if kind in _PAIRED:
+            return (0, new.get(key, 0)) if key not in old else (1, old[key])
+        return (0, new.get(key, 0))
 
     def key(step: Step):
-        drop = step.kind in _DROPS
         if step.enum is not None:
-            return (rank[step.kind], enums[drop].get(_key(step.enum.name), 0))
+            return (
+                rank[step.kind],
+                *position(_key(step.enum.name), previous_enums, next_enums, step.kind),
+            )
         table = step.table.name if step.table is not None else None
         if step.index is not None:
             table = step.index.table
         if step.foreign_key is not None:
             table = step.foreign_key.table
-        position = positions[drop].get(_key(table), 0) if table is not None else 0
-        return (rank[step.kind], position)
+        if table is None:
+            return (rank[step.kind], 0, 0)
+        return (rank[step.kind], *position(_key(table), previous, next_, step.kind))
 
     return key
 
@@ -191,15 +201,16 @@ def _altered_column(table: str, old: Column, new: Column) -> list[str]:
 
     if old.type != new.type:
         raise UnsupportedChange(f"column {table}.{new.name}: its type changed")
+    # Prisma's order within a column: nullability, then the default (measured).
     clauses = []
+    if old.not_null != new.not_null:
+        clauses.append(
+            f"ALTER COLUMN {q(new.name)} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL")
+        )
     if old.default != new.default:
         clauses.append(
             f"ALTER COLUMN {q(new.name)} "
             + (f"SET DEFAULT {new.default}" if new.default is not None else "DROP DEFAULT")
-        )
-    if old.not_null != new.not_null:
-        clauses.append(
-            f"ALTER COLUMN {q(new.name)} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL")
         )
     return clauses
 
