@@ -73,6 +73,20 @@ def run(*args: str, env: dict | None = None):
     return result
 
 
+def generate(corpus, version: str, out: Path, epoch: int, env: dict | None = None):
+    """generate of one AnythingLLM release, as of `epoch` (the migration's timestamp)."""
+    return run(
+        "generate",
+        str(corpus / "anythingllm" / version),
+        "-o",
+        str(out),
+        "--provider",
+        "postgresql",
+        "-q",
+        env={"SOURCE_DATE_EPOCH": str(epoch), **(env or {})},
+    )
+
+
 def without_warnings(script: str) -> str:
     return script.split("\n*/\n", 1)[1] if script.startswith("/*\n  Warnings:") else script
 
@@ -86,17 +100,8 @@ def test_anythingllms_history_upgrades_in_place_keeping_every_row(
     previous_schema = None
     kept = None
     for step, version in enumerate(HISTORY):
-        env = {"SOURCE_DATE_EPOCH": str(EPOCH + step * 86400), "DATABASE_URL": url}
-        generated = run(
-            "generate",
-            str(corpus / "anythingllm" / version),
-            "-o",
-            str(out),
-            "--provider",
-            "postgresql",
-            "-q",
-            env=env,
-        )
+        env = {"DATABASE_URL": url}
+        generated = generate(corpus, version, out, EPOCH + step * 86400, env)
         assert generated.returncode == 0, generated.stderr
         record = json.loads((out / "migrations" / ".prisma-isolate.json").read_text())
         assert len(record["migrations"]) == step + 1  # one migration appended per release
@@ -134,30 +139,10 @@ def test_anythingllms_history_upgrades_in_place_keeping_every_row(
 def test_the_history_survives_losing_the_output_schema(corpus, tmp_path):
     """The record, not out/schema.prisma, says where the history ends."""
     out = tmp_path / "out"
-    env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
-    first = run(
-        "generate",
-        str(corpus / "anythingllm" / HISTORY[3]),
-        "-o",
-        str(out),
-        "--provider",
-        "postgresql",
-        "-q",
-        env=env,
-    )
+    first = generate(corpus, HISTORY[3], out, EPOCH)
     assert first.returncode == 0, first.stderr
     (out / "schema.prisma").unlink()
-    env = {"SOURCE_DATE_EPOCH": str(EPOCH + 86400)}
-    second = run(
-        "generate",
-        str(corpus / "anythingllm" / HISTORY[4]),
-        "-o",
-        str(out),
-        "--provider",
-        "postgresql",
-        "-q",
-        env=env,
-    )
+    second = generate(corpus, HISTORY[4], out, EPOCH + 86400)
     assert second.returncode == 0, second.stderr
     appended = sorted(p.name for p in (out / "migrations").iterdir() if p.is_dir())
     assert len(appended) == 2
@@ -168,47 +153,16 @@ def test_the_history_survives_losing_the_output_schema(corpus, tmp_path):
 
 def test_a_hand_edited_history_is_refused_not_guessed(corpus, tmp_path):
     out = tmp_path / "out"
-    env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
-    assert (
-        run(
-            "generate",
-            str(corpus / "anythingllm" / HISTORY[3]),
-            "-o",
-            str(out),
-            "--provider",
-            "postgresql",
-            "-q",
-            env=env,
-        ).returncode
-        == 0
-    )
+    assert generate(corpus, HISTORY[3], out, EPOCH).returncode == 0
     init = out / "migrations" / "20270115080000_init" / "migration.sql"
     init.write_text(init.read_text() + "\n-- edited by hand\n")
-    result = run(
-        "generate",
-        str(corpus / "anythingllm" / HISTORY[4]),
-        "-o",
-        str(out),
-        "--provider",
-        "postgresql",
-        "-q",
-        env={"SOURCE_DATE_EPOCH": str(EPOCH + 86400)},
-    )
+    result = generate(corpus, HISTORY[4], out, EPOCH + 86400)
     assert result.returncode == 2 and "other than those prisma-isolate recorded" in result.stderr
 
 
 def test_an_unchanged_schema_appends_nothing(corpus, tmp_path):
     out = tmp_path / "out"
     for epoch in (EPOCH, EPOCH + 86400):
-        result = run(
-            "generate",
-            str(corpus / "anythingllm" / HISTORY[4]),
-            "-o",
-            str(out),
-            "--provider",
-            "postgresql",
-            "-q",
-            env={"SOURCE_DATE_EPOCH": str(epoch)},
-        )
+        result = generate(corpus, HISTORY[4], out, epoch)
         assert result.returncode == 0, result.stderr
     assert len([p for p in (out / "migrations").iterdir() if p.is_dir()]) == 1
