@@ -1,7 +1,8 @@
 """Random pairs of schemas (a schema and a mutation of it) for the property
 test of `diff`: models with scalar and enum fields, optional or not, defaults,
 indexes, uniques, relations; mutated by adding and removing models and
-fields, toggling `?`, changing defaults and indexes, adding enum values.
+fields, toggling `?`, changing defaults and indexes, adding and removing enum
+values.
 Seeded: a failing pair is reproduced by its seed."""
 
 from __future__ import annotations
@@ -94,6 +95,11 @@ def mutate(rng, spec):
                 f[k]["default"] = rng.choice(DEFAULTS[t] + [None])
         elif op < 0.9 and f:
             s["models"][m]["index"] = rng.choice(list(f) + [None])
+        elif s["enums"] and op < 0.95:
+            e = rng.choice(list(s["enums"]))
+            if len(s["enums"][e]) > 1:  # removing a value: Prisma recreates the type
+                victim = rng.choice(s["enums"][e])
+                s["enums"][e] = [v for v in s["enums"][e] if v != victim]
         elif s["enums"]:
             e = rng.choice(list(s["enums"]))
             s["enums"][e] = (

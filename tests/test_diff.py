@@ -70,13 +70,15 @@ def test_anythingllms_real_upgrades_are_what_prisma_writes(corpus, prisma, step)
     assert result.stdout == theirs
 
 
+@pytest.mark.parametrize("case", ["every_supported_step", "enum_value_removed"])
 @pytest.mark.parametrize("default_schema", ["anythingllm", "public"])
-def test_every_supported_step_is_what_prisma_writes(prisma, default_schema):
+def test_every_supported_step_is_what_prisma_writes(prisma, default_schema, case):
     """Created and dropped tables, enums, indexes and foreign keys; added and
     dropped columns; nullability and default changes; new enum values; a
-    changed foreign key; a new schema."""
-    before = (DATA / "every_supported_step.before.prisma").read_text()
-    after = (DATA / "every_supported_step.after.prisma").read_text()
+    changed foreign key; a new schema; and an enum losing a value, which Prisma
+    recreates (lists, defaults and all) inside its own BEGIN/COMMIT."""
+    before = (DATA / f"{case}.before.prisma").read_text()
+    after = (DATA / f"{case}.after.prisma").read_text()
     theirs = prisma.diff_schemas(
         [("schema.prisma", before)], [("schema.prisma", after)], default_schema
     )

@@ -167,3 +167,76 @@ def test_an_unchanged_schema_appends_nothing(corpus, tmp_path):
         result = generate(corpus, HISTORY[4], out, epoch)
         assert result.returncode == 0, result.stderr
     assert len([p for p in (out / "migrations").iterdir() if p.is_dir()]) == 1
+
+
+ENUM_SCHEMA = """datasource db {
+  provider = "postgresql"
+}
+
+enum Role {
+  USER
+  ADMIN
+  GUEST
+}
+
+model Member {
+  id    Int    @id @default(autoincrement())
+  role  Role   @default(GUEST)
+  roles Role[]
+}
+"""
+
+
+@pytest.mark.prisma
+def test_removing_an_enum_value_deploys_whole_with_its_rows(prisma, database, tmp_path):
+    """Prisma's recreation of the type carries its own BEGIN/COMMIT; deploy runs it
+    as one transaction with its row, and the rows are carried over."""
+    url = with_parameter(database, "schema", SCHEMA)
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(ENUM_SCHEMA)
+    out = tmp_path / "out"
+    env = {"DATABASE_URL": url}
+    assert (
+        run(
+            "generate",
+            str(schema),
+            "-o",
+            str(out),
+            "-q",
+            env={**env, "SOURCE_DATE_EPOCH": str(EPOCH)},
+        ).returncode
+        == 0
+    )
+    assert run("deploy", str(out / "schema.prisma"), "-q", env=env).returncode == 0
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute(
+            f'INSERT INTO "{SCHEMA}"."Member" (role, roles) VALUES '
+            "('USER', '{USER,ADMIN}'), ('ADMIN', '{}')"
+        )
+    schema.write_text(
+        ENUM_SCHEMA.replace("  GUEST\n", "").replace("@default(GUEST)", "@default(USER)")
+    )
+    generated = run(
+        "generate",
+        str(schema),
+        "-o",
+        str(out),
+        "-q",
+        env={**env, "SOURCE_DATE_EPOCH": str(EPOCH + 86400)},
+    )
+    assert generated.returncode == 0, generated.stderr
+    assert "The values [GUEST] on the enum `Role` will be removed." in generated.stderr
+    (name,) = [p.name for p in (out / "migrations").iterdir() if p.name.endswith("_update")]
+    script = (out / "migrations" / name / "migration.sql").read_text()
+    assert "BEGIN;" in script and 'CREATE TYPE "Role_new"' in script
+    deployed = run("deploy", str(out / "schema.prisma"), "--json", env=env)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    with psycopg.connect(database) as connection:
+        rows = connection.execute(
+            f'SELECT role::text, roles::text[] FROM "{SCHEMA}"."Member" ORDER BY id'
+        ).fetchall()
+    assert rows == [("USER", ["USER", "ADMIN"]), ("ADMIN", [])]
+    files = [("schema.prisma", without_datasource_urls((out / "schema.prisma").read_text()))]
+    libpq = without_parameter(url, "schema")
+    assert prisma.apply_migrations(files, libpq, SCHEMA, out / "migrations") == []
+    assert "empty migration" in prisma.diff_database(files, libpq, SCHEMA)

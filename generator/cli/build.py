@@ -144,8 +144,8 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         )
 
     generated = from_isolated(outcome, build)
-    if not quiet:
-        for note in generated.notes:
+    for note in generated.notes:
+        if not quiet or note.startswith("warning:"):  # -q: only errors and warnings
             say(note)
     changed = {}
     for relative, text in generated.files.items():

@@ -44,6 +44,8 @@ class Step:
     schema: str | None = None
     clauses: list[str] = field(default_factory=list)  # AlterTable's, joined with ",\n"
     values: list[str] = field(default_factory=list)  # AlterEnum's added values
+    statements: list[str] = field(default_factory=list)  # AlterEnum's recreation, in order
+    removed: list[str] = field(default_factory=list)  # AlterEnum's removed values
 
 
 def diff(before: Database, after: Database) -> list[Step]:
@@ -112,17 +114,71 @@ def _enums(before: Database, after: Database) -> list[Step]:
     for k, enum in new.items():
         if k in old and old[k].values != enum.values:
             previous = old[k].values
-            if (
-                any(v not in enum.values for v in previous)
-                or [v for v in enum.values if v in previous] != previous
-            ):
-                raise UnsupportedChange(
-                    f"enum {enum.name.name}: values removed or reordered (Prisma recreates the type)"
-                )
-            added = [v for v in enum.values if v not in previous]
-            steps.append(Step("AlterEnum", enum=enum, values=added))
+            kept = [v for v in enum.values if v in previous]
+            if all(v in enum.values for v in previous) and kept == previous:
+                added = [v for v in enum.values if v not in previous]
+                steps.append(Step("AlterEnum", enum=enum, values=added))
+            elif set(previous) == set(enum.values):
+                raise UnsupportedChange(f"enum {enum.name.name}: values reordered")
+            else:
+                steps.append(_recreated_enum(old[k], enum, before, after))
     steps += [Step("DropEnum", enum=e) for k, e in old.items() if k not in new]
     return steps
+
+
+def _recreated_enum(old: EnumType, enum: EnumType, before: Database, after: Database) -> Step:
+    """Values removed: Prisma recreates the type inside its own transaction,
+    every usage retyped through text, defaults dropped first and set again."""
+    from generator.sql.identifiers import quote_identifier as q
+
+    name = enum.name
+    new_type = Name(name.schema, name.name + "_new", name.default_schema)
+    old_type = Name(name.schema, name.name + "_old", name.default_schema)
+    previous = {(_key(t.name), c.name): c for t in before.tables for c in t.columns}
+    usages = [
+        (table, column, previous[(_key(table.name), column.name)])
+        for table in after.tables
+        for column in table.columns
+        if column.type.kind == "enum"
+        and column.type.base == name.sql
+        and (_key(table.name), column.name) in previous
+        and previous[(_key(table.name), column.name)].type.base == old.name.sql
+    ]
+    # Defaults are dropped for every previous usage, even in a table this
+    # migration drops; Prisma lists those without a next column first.
+    following = {(_key(t.name), c.name) for t in after.tables for c in t.columns}
+    defaults = [
+        (table, column)
+        for table in before.tables
+        for column in table.columns
+        if column.type.kind == "enum"
+        and column.type.base == old.name.sql
+        and column.default is not None
+    ]
+    defaults.sort(key=lambda tc: (_key(tc[0].name), tc[1].name) in following)
+    statements = ["BEGIN", f"CREATE TYPE {new_type.sql} AS ENUM ({enum.value_list})"]
+    statements += [
+        f"ALTER TABLE {t.name.sql} ALTER COLUMN {q(c.name)} DROP DEFAULT" for t, c in defaults
+    ]
+    for table, column, _ in usages:
+        target = new_type.sql + ("[]" if column.type.array else "")
+        statements.append(
+            f"ALTER TABLE {table.name.sql} ALTER COLUMN {q(column.name)} TYPE {target} "
+            f"USING ({q(column.name)}::text::{target})"
+        )
+    statements += [
+        f"ALTER TYPE {name.sql} RENAME TO {q(name.name + '_old')}",
+        f"ALTER TYPE {new_type.sql} RENAME TO {q(name.name)}",
+        f"DROP TYPE {old_type.sql}",
+    ]
+    statements += [
+        f"ALTER TABLE {t.name.sql} ALTER COLUMN {q(c.name)} SET DEFAULT {c.default}"
+        for t, c, _ in usages
+        if c.default is not None
+    ]
+    statements.append("COMMIT")
+    removed = [v for v in old.values if v not in enum.values]
+    return Step("AlterEnum", enum=enum, statements=statements, removed=removed)
 
 
 def _tables(before: Database, after: Database) -> list[Step]:
@@ -225,7 +281,12 @@ def warnings(steps: list[Step], before: Database) -> list[str]:
     warned: list[str] = []
     unexecutable: list[str] = []
     for step in steps:
-        if step.kind == "DropTable":
+        if step.kind == "AlterEnum" and step.removed:
+            warned.append(
+                f"The values [{','.join(step.removed)}] on the enum `{step.enum.name.name}` will "
+                "be removed. If these variants are still used in the database, this will fail."
+            )
+        elif step.kind == "DropTable":
             warned.append(
                 f"You are about to drop the `{step.table.name.name}` table. If the table is not "
                 "empty, all the data it contains will be lost."
