@@ -95,6 +95,19 @@ def mutate(rng, spec):
                 f[k]["default"] = rng.choice(DEFAULTS[t] + [None])
         elif op < 0.9 and f:
             s["models"][m]["index"] = rng.choice(list(f) + [None])
+        elif op < 0.92 and f:
+            k = rng.choice(list(f))  # a type change Prisma casts (or refuses to)
+            changes = {
+                "Int": ["BigInt", "Float", "String"],
+                "BigInt": ["Int"],
+                "Float": ["Int"],
+                "String": ["String@db.VarChar(20)", "String@db.VarChar(3)"],
+                "String@db.VarChar(20)": ["String", "String@db.VarChar(3)"],
+                "String@db.VarChar(3)": ["String@db.VarChar(20)"],
+            }
+            if f[k]["type"] in changes:
+                f[k]["type"] = rng.choice(changes[f[k]["type"]])
+                f[k]["default"] = None
         elif s["enums"] and op < 0.95:
             e = rng.choice(list(s["enums"]))
             if len(s["enums"][e]) > 1:  # removing a value: Prisma recreates the type
@@ -125,7 +138,8 @@ def render(spec):
     for m, d in spec["models"].items():
         lines = ["  id Int @id @default(autoincrement())"]
         for k, fd in d["fields"].items():
-            t = fd["type"]
+            t, _, native = fd["type"].partition("@")
+            native = f" @{native}" if native else ""
             if t in spec["enums"] or t in TYPES:
                 dflt = (
                     f" @default({fd['default']})"
@@ -133,7 +147,7 @@ def render(spec):
                     and (t not in spec["enums"] or fd["default"] in spec["enums"][t])
                     else ""
                 )
-                lines.append(f"  {k} {t}{'?' if fd['opt'] else ''}{dflt}")
+                lines.append(f"  {k} {t}{'?' if fd['opt'] else ''}{dflt}{native}")
         if d.get("rel") in spec["models"]:
             r = d["rel"]
             lines.append(f"  {r.lower()}Id Int?")

@@ -70,7 +70,7 @@ def test_anythingllms_real_upgrades_are_what_prisma_writes(corpus, prisma, step)
     assert result.stdout == theirs
 
 
-@pytest.mark.parametrize("case", ["every_supported_step", "enum_value_removed"])
+@pytest.mark.parametrize("case", ["every_supported_step", "enum_value_removed", "type_changes"])
 @pytest.mark.parametrize("default_schema", ["anythingllm", "public"])
 def test_every_supported_step_is_what_prisma_writes(prisma, default_schema, case):
     """Created and dropped tables, enums, indexes and foreign keys; added and
@@ -115,10 +115,13 @@ def test_what_it_cannot_write_yet_is_refused_by_name(tmp_path):
     head = 'datasource db {\n  provider = "postgresql"\n}\n\n'
     before, after = tmp_path / "before.prisma", tmp_path / "after.prisma"
     before.write_text(head + "model A {\n  id Int @id\n  n  Int\n}\n")
-    after.write_text(head + "model A {\n  id Int @id\n  n  BigInt\n}\n")
+    after.write_text(head + "model A {\n  id Int @id\n  n  Boolean\n}\n")
     plain = cli("--from", str(before), "--to", str(after), "--script")
     assert plain.returncode == 2 and plain.stdout == ""
-    assert "cannot write this migration yet: column A.n: its type changed" in plain.stderr
+    assert (
+        "cannot write this migration yet: column A.n: its type changed from INTEGER to BOOLEAN"
+        in plain.stderr
+    )
     with_exit_code = cli("--from", str(before), "--to", str(after), "--exit-code")
     assert with_exit_code.returncode == 1  # Prisma's convention: 1 is an error
     same = cli("--from", str(before), "--to", str(before), "--exit-code")

@@ -46,6 +46,7 @@ class Step:
     values: list[str] = field(default_factory=list)  # AlterEnum's added values
     statements: list[str] = field(default_factory=list)  # AlterEnum's recreation, in order
     removed: list[str] = field(default_factory=list)  # AlterEnum's removed values
+    risky: dict = field(default_factory=dict)  # AlterTable's risky casts: column -> (from, to)
 
 
 def diff(before: Database, after: Database) -> list[Step]:
@@ -226,7 +227,14 @@ def _altered(old: Table, new: Table) -> list[Step]:
     ]
     clauses = _column_clauses(old, new)
     if clauses:
-        steps.append(Step("AlterTable", table=new, clauses=clauses))
+        risky = {
+            c.name: (_display(old_columns[c.name].type), _display(c.type))
+            for c in new.columns
+            if (old_columns := {o.name: o for o in old.columns}).get(c.name)
+            and old_columns[c.name].type != c.type
+            and type_change(old_columns[c.name].type, c.type) == "risky"
+        }
+        steps.append(Step("AlterTable", table=new, clauses=clauses, risky=risky))
     return steps
 
 
@@ -255,9 +263,14 @@ def _column_clauses(old: Table, new: Table) -> list[str]:
 def _altered_column(table: str, old: Column, new: Column) -> list[str]:
     from generator.sql.identifiers import quote_identifier as q
 
+    change = None
     if old.type != new.type:
-        raise UnsupportedChange(f"column {table}.{new.name}: its type changed")
-    # Prisma's order within a column: nullability, then the default (measured).
+        change = type_change(old.type, new.type)
+        if change == "unknown" or old.type.serial != new.type.serial:
+            raise UnsupportedChange(
+                f"column {table}.{new.name}: its type changed from {old.type.sql} to {new.type.sql}"
+            )
+    # Prisma's order within a column: nullability, the default, then the type (measured).
     clauses = []
     if old.not_null != new.not_null:
         clauses.append(
@@ -268,6 +281,8 @@ def _altered_column(table: str, old: Column, new: Column) -> list[str]:
             f"ALTER COLUMN {q(new.name)} "
             + (f"SET DEFAULT {new.default}" if new.default is not None else "DROP DEFAULT")
         )
+    if change is not None:
+        clauses.append(f"ALTER COLUMN {q(new.name)} SET DATA TYPE {new.type.sql}")
     return clauses
 
 
@@ -331,6 +346,13 @@ def _alter_table_warnings(step: Step) -> tuple[list[str], list[str]]:
                     f"Added the required column `{name}` to the `{table}` table without a default "
                     "value. This is not possible if the table is not empty."
                 )
+        elif " SET DATA TYPE " in clause and step.risky.get(name):
+            old_type, new_type = step.risky[name]
+            warned.append(
+                f"You are about to alter the column `{name}` on the `{table}` table. The data in "
+                f"that column could be lost. The data in that column will be cast from "
+                f"`{old_type}` to `{new_type}`."
+            )
         elif clause.endswith("SET NOT NULL"):
             unexecutable.append(
                 f"Made the column `{name}` on table `{table}` required. This step will fail if "
@@ -343,3 +365,100 @@ def warnings_block(texts: list[str]) -> str:
     if not texts:
         return ""
     return "/*\n  Warnings:\n\n" + "".join(f"  - {t}\n" for t in texts) + "\n*/\n"
+
+
+# --- column type changes (Prisma's postgres_native_type_change_riskyness) --------
+# Prisma's names of the types this engine compares, by our ColumnType.base.
+_PRISMA_TYPE = {
+    "SMALLINT": "SmallInt",
+    "INTEGER": "Integer",
+    "BIGINT": "BigInt",
+    "DECIMAL": "Decimal",
+    "REAL": "Real",
+    "DOUBLE PRECISION": "DoublePrecision",
+    "TEXT": "Text",
+    "VARCHAR": "VarChar",
+    "CHAR": "Char",
+    "CITEXT": "Citext",
+    "BOOLEAN": "Boolean",
+    "TIMESTAMP": "Timestamp",
+    "TIMESTAMPTZ": "Timestamptz",
+    "DATE": "Date",
+    "TIME": "Time",
+    "TIMETZ": "Timetz",
+}
+_DIGITS = {"SmallInt": 3, "Integer": 10, "BigInt": 19}  # Decimal(p, s) must keep p - s of them
+_CHARS = {"SmallInt": 4, "Integer": 11, "BigInt": 20, "Real": 47, "DoublePrecision": 317}
+
+
+def _native(column_type) -> tuple[str, tuple[int, ...]] | None:
+    name = _PRISMA_TYPE.get(column_type.base)
+    if column_type.kind != "builtin" or name is None:
+        return None
+    return name, tuple(int(a) for a in column_type.args)
+
+
+def type_change(old, new) -> str | None:
+    """None (no change), "safe" or "risky", as Prisma classifies a cast between
+    two native types; UnsupportedChange for what Prisma drops and recreates
+    (not castable) or this engine does not know."""
+    a, b = _native(old), _native(new)
+    if a is None or b is None or old.array != new.array:
+        return "unknown"
+    (prev, pargs), (next_, nargs) = a, b
+    length = nargs[0] if nargs else None
+    to_char = next_ == "Char"
+    if prev in _DIGITS:
+        if next_ in _DIGITS:
+            return "risky" if _DIGITS[next_] < _DIGITS[prev] else "safe"
+        if next_ == "Decimal":
+            return "risky" if len(nargs) == 2 and nargs[0] - nargs[1] < _DIGITS[prev] else "safe"
+        if next_ in ("Real", "DoublePrecision", "Text"):
+            return "safe"
+        if next_ in ("VarChar", "Char"):
+            if length is not None:
+                return "risky" if length < _CHARS[prev] else "safe"
+            return "risky" if to_char else "safe"
+        return "unknown"
+    if prev in ("Real", "DoublePrecision"):
+        if next_ in _DIGITS or next_ == "Decimal":
+            return "risky"
+        if next_ == "Real":
+            return "risky" if prev == "DoublePrecision" else "safe"
+        if next_ in ("DoublePrecision", "Text"):
+            return "safe"
+        if next_ in ("VarChar", "Char"):
+            if length is not None:
+                return "risky" if length < _CHARS[prev] else "safe"
+            return "risky" if to_char else "safe"
+        return "unknown"
+    if prev in ("VarChar", "Char"):
+        old_length = pargs[0] if pargs else None
+        if next_ == "Text":
+            return "safe"
+        if next_ in ("VarChar", "Char"):
+            if prev == "Char" and old_length is None:
+                return "safe"
+            if old_length is None and length is None:
+                return "risky" if to_char else "safe"
+            if old_length is None:
+                return "risky"
+            if length is None:
+                return "safe" if old_length == 1 or not to_char else "risky"
+            return "risky" if old_length > length else "safe"
+        return "unknown"
+    if prev == "Text":
+        if next_ in ("Citext",) or (next_ == "VarChar" and length is None):
+            return "safe"
+        if next_ in ("VarChar", "Char"):
+            return "risky"
+        return "unknown"
+    if prev == "Citext":
+        return "safe" if next_ in ("Text", "VarChar") else "risky"
+    return "unknown"
+
+
+def _display(column_type) -> str:
+    """A type as Prisma's warnings name it: `VarChar(100)`, `Integer`."""
+    name, args = _native(column_type)
+    return name + (f"({','.join(str(a) for a in args)})" if args else "")
