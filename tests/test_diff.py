@@ -70,7 +70,10 @@ def test_anythingllms_real_upgrades_are_what_prisma_writes(corpus, prisma, step)
     assert result.stdout == theirs
 
 
-@pytest.mark.parametrize("case", ["every_supported_step", "enum_value_removed", "type_changes"])
+@pytest.mark.parametrize(
+    "case",
+    ["every_supported_step", "enum_value_removed", "type_changes", "renamed_index_and_foreign_key"],
+)
 @pytest.mark.parametrize("default_schema", ["anythingllm", "public"])
 def test_every_supported_step_is_what_prisma_writes(prisma, default_schema, case):
     """Created and dropped tables, enums, indexes and foreign keys; added and

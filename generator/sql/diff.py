@@ -26,7 +26,9 @@ ORDER = (
     "DropEnum",
     "CreateTable",
     "CreateIndex",
+    "RenameForeignKey",
     "AddForeignKey",
+    "RenameIndex",
 )
 
 
@@ -47,6 +49,7 @@ class Step:
     statements: list[str] = field(default_factory=list)  # AlterEnum's recreation, in order
     removed: list[str] = field(default_factory=list)  # AlterEnum's removed values
     risky: dict = field(default_factory=dict)  # AlterTable's risky casts: column -> (from, to)
+    new_name: str | None = None  # RenameIndex's and RenameForeignKey's
 
 
 def diff(before: Database, after: Database) -> list[Step]:
@@ -65,7 +68,7 @@ def diff(before: Database, after: Database) -> list[Step]:
 _DROPS = {"DropForeignKey", "DropIndex", "DropTable", "DropEnum"}
 # Steps Prisma keys by the (previous, next) id pair of their table or enum: an
 # object new in this migration has no previous id and sorts first.
-_PAIRED = {"CreateIndex", "AlterTable", "AlterEnum"}
+_PAIRED = {"CreateIndex", "AlterTable", "AlterEnum", "RenameIndex", "RenameForeignKey"}
 
 
 def _order(before: Database, after: Database):
@@ -207,24 +210,34 @@ def _altered(old: Table, new: Table) -> list[Step]:
     steps: list[Step] = []
     old_indexes = {i.name: i for i in old.indexes}
     new_indexes = {i.name: i for i in new.indexes}
+    created = [i for n, i in new_indexes.items() if n not in old_indexes]
     for name, index in old_indexes.items():
-        if name not in new_indexes:
-            if any(_same_index(index, other) for other in new_indexes.values()):
-                raise UnsupportedChange(f"index {name}: renamed (Prisma renames it)")
+        if name in new_indexes:
+            if not _same_index(index, new_indexes[name]):
+                raise UnsupportedChange(f"index {name}: redefined")
+            continue
+        twins = [i for i in created if _same_index(index, i)]
+        if len(twins) == 1:  # the same index under a new name: Prisma renames it
+            steps.append(Step("RenameIndex", index=index, new_name=twins[0].name))
+            created.remove(twins[0])
+        elif twins:
+            raise UnsupportedChange(f"index {name}: renamed ambiguously")
+        else:
             steps.append(Step("DropIndex", index=index))
-        elif not _same_index(index, new_indexes[name]):
-            raise UnsupportedChange(f"index {name}: redefined")
-    steps += [Step("CreateIndex", index=i) for n, i in new_indexes.items() if n not in old_indexes]
+    steps += [Step("CreateIndex", index=i) for i in created]
     old_fks = {f.name: f for f in old.foreign_keys}
     new_fks = {f.name: f for f in new.foreign_keys}
+    added = [f for n, f in new_fks.items() if n not in old_fks or old_fks[n] != f]
     for name, fk in old_fks.items():
-        if name not in new_fks or new_fks[name] != fk:
+        if name in new_fks and new_fks[name] == fk:
+            continue
+        twins = [f for f in added if name not in new_fks and _same_key(fk, f)]
+        if len(twins) == 1:  # the same foreign key under a new name
+            steps.append(Step("RenameForeignKey", foreign_key=fk, new_name=twins[0].name))
+            added.remove(twins[0])
+        else:
             steps.append(Step("DropForeignKey", foreign_key=fk))
-    steps += [
-        Step("AddForeignKey", foreign_key=fk)
-        for name, fk in new_fks.items()
-        if name not in old_fks or old_fks[name] != fk
-    ]
+    steps += [Step("AddForeignKey", foreign_key=fk) for fk in added]
     clauses = _column_clauses(old, new)
     if clauses:
         risky = {
@@ -236,6 +249,16 @@ def _altered(old: Table, new: Table) -> list[Step]:
         }
         steps.append(Step("AlterTable", table=new, clauses=clauses, risky=risky))
     return steps
+
+
+def _same_key(a: ForeignKey, b: ForeignKey) -> bool:
+    return (a.columns, a.referenced_table, a.referenced_columns, a.on_delete, a.on_update) == (
+        b.columns,
+        b.referenced_table,
+        b.referenced_columns,
+        b.on_delete,
+        b.on_update,
+    )
 
 
 def _same_index(a: Index, b: Index) -> bool:
