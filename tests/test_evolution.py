@@ -152,13 +152,40 @@ def test_the_history_survives_losing_the_output_schema(corpus, tmp_path):
     assert "- You are about to drop the `welcome_messages` table." in script
 
 
-def test_a_hand_edited_history_is_refused_not_guessed(corpus, tmp_path):
+def test_a_hand_edited_history_is_replayed_and_refused_when_it_differs(corpus, tmp_path):
+    """Without a matching record, the folder is replayed on a scratch database
+    (as Prisma's shadow database): it must produce out/schema.prisma exactly."""
     out = tmp_path / "out"
     assert generate(corpus, HISTORY[3], out, EPOCH).returncode == 0
     init = out / "migrations" / "20270115080000_init" / "migration.sql"
-    init.write_text(init.read_text() + "\n-- edited by hand\n")
+    original = init.read_text()
+    init.write_text(original + '\nALTER TABLE "users" DROP COLUMN "pfpFilename";\n')
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     result = generate(corpus, HISTORY[4], out, EPOCH + 86400)
-    assert result.returncode == 2 and "other than those prisma-isolate recorded" in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "do not produce" in result.stderr and "users.pfpFilename" in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    # An edit that changes nothing the migrations produce is proven so, and accepted.
+    init.write_text(original + "\n-- a comment added by hand\n")
+    accepted = generate(corpus, HISTORY[4], out, EPOCH + 86400)
+    assert accepted.returncode == 0, accepted.stderr
+    assert len([p for p in (out / "migrations").iterdir() if p.is_dir()]) == 2
+
+
+def test_an_unreachable_shadow_database_is_a_clear_refusal(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert generate(corpus, HISTORY[3], out, EPOCH).returncode == 0
+    (out / "migrations" / ".prisma-isolate.json").unlink()
+    init = out / "migrations" / "20270115080000_init" / "migration.sql"
+    init.write_text(init.read_text() + "\n-- edited\n")
+    result = generate(
+        corpus,
+        HISTORY[4],
+        out,
+        EPOCH + 86400,
+        {"SHADOW_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/x?connect_timeout=2"},
+    )
+    assert result.returncode == 2 and "cannot use the scratch database" in result.stderr
 
 
 def test_an_unchanged_schema_appends_nothing(corpus, tmp_path):

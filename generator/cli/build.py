@@ -71,13 +71,29 @@ def sql(path, isolation, stdin_filename, quiet, verbose):
     show_default=True,
     help="railway.toml's healthcheckPath (AnythingLLM answers /api/ping).",
 )
+@click.option(
+    "--shadow-database-url",
+    envvar="SHADOW_DATABASE_URL",
+    help="A server to replay the migrations on when their record is missing (as Prisma's "
+    "shadowDatabaseUrl; a scratch database is created and dropped).  Default: "
+    "$SHADOW_DATABASE_URL, else an embedded PostgreSQL (prisma-isolate[embedded]).",
+)
 @isolation_options
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if any output file would change."
 )
 @quiet_verbose()
 def generate(
-    path, output, migration_name, dev_sqlite, healthcheck_path, isolation, check, quiet, verbose
+    path,
+    output,
+    migration_name,
+    dev_sqlite,
+    healthcheck_path,
+    shadow_database_url,
+    isolation,
+    check,
+    quiet,
+    verbose,
 ):
     """Write the isolated schema.prisma and a Prisma migrations folder.
 
@@ -85,10 +101,15 @@ def generate(
     or <SOURCE_DATE_EPOCH as YYYYMMDDHHMMSS>_<name>.  Files whose content is
     unchanged are not rewritten, so a second run leaves the folder as it was."""
     options = isolation.options(path)
+    if shadow_database_url:
+        from generator.db.urls import guard_output
+
+        guard_output(shadow_database_url)  # no output shows its password
     settings = {
         "healthcheck_path": healthcheck_path,
         "dev_sqlite": dev_sqlite,
         "migration_name": migration_name,
+        "shadow_database_url": shadow_database_url,
     }
     changed = run_guarded(
         verbose, lambda: _generate(path, output, migration_name, options, settings, check, quiet)
@@ -127,7 +148,13 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     def build(rewritten):
         from generator.emit.generate import migrations_path
 
-        history = _history(output, migrations_path(outcome, root, rewritten), folder, options)
+        history = _history(
+            output,
+            migrations_path(outcome, root, rewritten),
+            folder,
+            options,
+            settings.get("shadow_database_url"),
+        )
         return generate_files(
             outcome,
             root,
@@ -171,32 +198,76 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     return changed
 
 
-def _history(output: Path, migrations, baseline: str, options):
+def _history(output: Path, migrations, baseline: str, options, shadow_url: str | None):
     """The record of the output's migrations folder, or None for a baseline.
-    A folder without a record is accepted when it holds one migration that the
-    schema prisma-isolate wrote beside it produces (out/ from before records)."""
+    Without a record that matches the folder, the end state is rebuilt the way
+    Prisma's shadow database finds it: the migrations replayed on a scratch
+    database must produce exactly the output's schema.prisma."""
     from generator.emit.layout import History, read_history
     from generator.errors import UsageError
 
-    local, history = read_history(output / migrations)
+    try:
+        local, history = read_history(output / migrations)
+    except UsageError:
+        local, history = _local_or_raise(output / migrations), None
+        if not (output / "schema.prisma").is_file():
+            raise
     if history is not None or not local:
         return history
-    if len(local) == 1:
-        previous = output / "schema.prisma"
-        if previous.is_file():
-            from generator.psl.parser import parse_text
-            from generator.sql.render import schema_sql
-
-            text = previous.read_text(encoding="utf-8")
-            if schema_sql(parse_text(text, "schema.prisma"), options.schema) == local[0].script:
-                return History([(local[0].name, local[0].checksum)], {"schema.prisma": text})
-        if local[0].name == baseline:
+    candidate = output / "schema.prisma"
+    if not candidate.is_file():
+        if len(local) == 1 and local[0].name == baseline:
             return None  # the same baseline: generate checks that it is unchanged
-    raise UsageError(
-        f"{output / migrations} holds migrations ({', '.join(m.name for m in local)}) but no "
-        "record of the schema they produce; prisma-isolate cannot replay them on a shadow "
-        "database yet to find out. Nothing was written"
-    )
+        raise UsageError(
+            f"{output / migrations} holds migrations ({', '.join(m.name for m in local)}) but no "
+            f"record of the schema they produce, and no {candidate} to check by replaying them. "
+            "Nothing was written"
+        )
+    text = candidate.read_text(encoding="utf-8")
+    history = History([(m.name, m.checksum) for m in local], {"schema.prisma": text})
+    if len(local) == 1:  # a lone baseline: its from-empty SQL is proof enough, no database
+        from generator.psl.parser import parse_text
+        from generator.sql.render import schema_sql
+
+        if schema_sql(parse_text(text, "schema.prisma"), options.schema) == local[0].script:
+            return history
+    differences = _replay(local, text, options.schema, shadow_url)
+    if differences:
+        listed = "; ".join(f"{f.check} {f.object}: {f.message}" for f in differences[:10])
+        raise UsageError(
+            f"the migrations in {output / migrations} do not produce {candidate} (replayed on a "
+            f"scratch database): {listed}. Restore either; nothing was written"
+        )
+    return history
+
+
+def _local_or_raise(folder: Path):
+    from generator.emit.layout import local_migrations
+    from generator.errors import CommandFailure, UsageError
+
+    try:
+        return local_migrations(folder)
+    except CommandFailure as error:
+        raise UsageError(error.message) from None
+
+
+def _replay(local, schema_text: str, schema_name: str, shadow_url: str | None) -> list:
+    """What differs between the replayed migrations and `schema_text`."""
+    import psycopg
+
+    from generator.db.shadow import replayed_differences
+    from generator.emit.scripts import expected_for
+    from generator.errors import CommandFailure, UsageError
+    from generator.psl.parser import parse_text
+
+    expected = expected_for(parse_text(schema_text, "schema.prisma"), schema_name, [])
+    try:
+        return replayed_differences(local, schema_name, expected, shadow_url)
+    except CommandFailure as error:
+        raise UsageError(error.message) from None
+    except psycopg.Error as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "failed"
+        raise UsageError(f"cannot use the scratch database: {reason}") from None
 
 
 def _appended_name(folder: Path, settings: dict) -> str:
