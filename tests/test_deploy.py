@@ -746,3 +746,94 @@ def test_an_enum_value_with_a_quote_deploys(tmp_path, url):
     sql = (tmp_path / "out" / "migrations" / "0_init" / "migration.sql").read_text()
     assert "'it''s'" in sql
     assert run_deploy(tmp_path / "out" / "schema.prisma", url).returncode == 0
+
+
+ENUM_V1 = """datasource db {
+  provider = "postgresql"
+}
+
+enum Role {
+  USER
+  ADMIN
+}
+
+model Member {
+  id   Int  @id @default(autoincrement())
+  role Role @default(USER)
+}
+"""
+
+
+def _enum_project(tmp_path, url) -> Path:
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(ENUM_V1)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(schema),
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+        ],
+        check=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"},
+    )
+    assert run_deploy(tmp_path / "out" / "schema.prisma", url).returncode == 0
+    return tmp_path / "out" / "schema.prisma"
+
+
+def test_a_new_enum_value_used_in_the_same_migration_deploys(prisma, url, tmp_path):
+    """PostgreSQL lets no transaction use an enum value it added itself; Prisma's
+    deploy runs statement by statement, so this works there: it must here too."""
+    project = _enum_project(tmp_path, url)
+    after = ENUM_V1.replace("  ADMIN\n", "  ADMIN\n  OWNER\n").replace(
+        "@default(USER)", "@default(OWNER)"
+    )
+    (tmp_path / "schema.prisma").write_text(after)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(tmp_path / "schema.prisma"),
+            "-o",
+            str(project.parent),
+            "-q",
+        ],
+        check=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1800086400"},
+    )
+    result = run_deploy(project, url, "--json")
+    assert result.returncode == 0, result.stdout
+    assert report_of(result)["verification"]["healthy"]
+    assert [h[:3] for h in history(url)] == [
+        ("20270115080000_init", True, False),
+        ("20270116080000_update", True, False),
+    ]
+    files = prisma_files(project)
+    migrations = project.parent / "migrations"
+    assert prisma.apply_migrations(files, _libpq(url), SCHEMA, migrations) == []
+    status = prisma.diagnose_migration_history(files, _libpq(url), SCHEMA, migrations)
+    assert status["failedMigrationNames"] == [] and status["history"] is None
+
+
+def test_a_failure_after_new_enum_values_is_recorded_as_prisma_records_it(prisma, url, tmp_path):
+    project = _enum_project(tmp_path, url)
+    add_migration(
+        project, "20270116080000_owner", "ALTER TYPE \"Role\" ADD VALUE 'OWNER';\nSELECT 1/0;\n"
+    )
+    result = run_deploy(project, url)
+    assert result.returncode == 1
+    assert "except its new enum values" in result.stderr and "division by zero" in result.stderr
+    values = rows(url, f'SELECT unnest(enum_range(NULL::"{SCHEMA}"."Role"))::text')
+    assert ("OWNER",) in values  # committed first, as prisma migrate deploy leaves it
+    assert [h[:4] for h in history(url)][-1] == ("20270116080000_owner", False, False, False)
+    assert len([h for h in history(url) if h[0] == "20270116080000_owner"]) == 1
+    status = prisma.diagnose_migration_history(
+        prisma_files(project), _libpq(url), SCHEMA, project.parent / "migrations"
+    )
+    assert status["failedMigrationNames"] == ["20270116080000_owner"]

@@ -265,6 +265,25 @@ def _blockers(connection, schema: str) -> list[str]:
     ]
 
 
+_ADD_VALUE = re.compile(r"ALTER\s+TYPE\s+.+\s+ADD\s+VALUE\b", re.IGNORECASE | re.DOTALL)
+
+
+def enum_values_first(migration: LocalMigration, script: str) -> tuple[str | None, str]:
+    """(the migration's ALTER TYPE … ADD VALUE statements, the rest), or (None,
+    the script) when it adds no enum value.  PostgreSQL lets no transaction use
+    an enum value it added itself ("unsafe use of new value"), and Prisma's
+    own deploy runs statement by statement, so a migration that adds a value
+    and uses it works there: deploy commits those statements first, as the
+    only part of a migration that cannot share its transaction."""
+    from generator.db.script import statements, without
+
+    found = statements(script)
+    values = [s for s in found if _ADD_VALUE.match(s.text)]
+    if not values or len(values) == len([s for s in found if s.text]):
+        return None, script
+    return "".join(f"{s.text};\n" for s in values), without(script, values)
+
+
 def prepared_script(migration: LocalMigration, schema: str) -> str:
     """The script as deploy runs it inside its one transaction: its own
     BEGIN/COMMIT left out, and `CREATE SCHEMA IF NOT EXISTS` of the schema
@@ -293,11 +312,17 @@ def prepared_script(migration: LocalMigration, schema: str) -> str:
 def _apply(connection, schema: str, migration: LocalMigration, options, log) -> dict:
     """One migration and its `_prisma_migrations` row, in one transaction;
     retried when a table lock could not be had in time."""
-    script = prepared_script(migration, schema).encode("utf-8")
+    first, rest = enum_values_first(migration, prepared_script(migration, schema))
     for attempt in range(options.lock_retries + 1):
         try:
             return _apply_once(
-                connection, schema, migration, script, options.table_lock_timeout, options.command
+                connection,
+                schema,
+                migration,
+                rest.encode("utf-8"),
+                options.table_lock_timeout,
+                options.command,
+                first.encode("utf-8") if first else None,
             )
         except _Blocked as blocked:
             if attempt == options.lock_retries:
@@ -324,21 +349,31 @@ def _apply(connection, schema: str, migration: LocalMigration, options, log) -> 
 
 
 def _apply_once(
-    connection, schema, migration, script: bytes, table_lock_timeout: float, command: str
+    connection,
+    schema,
+    migration,
+    script: bytes,
+    table_lock_timeout: float,
+    command: str,
+    enum_values: bytes | None = None,
 ) -> dict:
     import psycopg
 
     table = _migrations_table(schema)
     record_id = str(uuid.uuid4())
     started = time.monotonic()
+    committed = False  # whether the enum values (and the started row) are committed
     try:
+        if enum_values is not None:
+            with connection.transaction():
+                connection.execute(f"SET LOCAL lock_timeout = '{timeout_ms(table_lock_timeout)}ms'")
+                _record_start(connection, table, record_id, migration)
+                connection.execute(enum_values)
+            committed = True
         with connection.transaction():
             connection.execute(f"SET LOCAL lock_timeout = '{timeout_ms(table_lock_timeout)}ms'")
-            connection.execute(
-                f"INSERT INTO {table} (id, checksum, migration_name, started_at)"
-                " VALUES (%s, %s, %s, clock_timestamp())",
-                (record_id, migration.checksum, migration.name),
-            )
+            if not committed:
+                _record_start(connection, table, record_id, migration)
             # No parameters: psycopg sends the script as one simple query,
             # so it may hold many statements (and literal % signs).
             connection.execute(script)
@@ -347,15 +382,18 @@ def _apply_once(
                 " WHERE id = %s",
                 (record_id,),
             )
-    except psycopg.errors.LockNotAvailable:
-        raise _Blocked(_blockers(connection, schema)) from None
+    except psycopg.errors.LockNotAvailable as error:
+        if not committed:  # nothing of it stayed: try it again
+            raise _Blocked(_blockers(connection, schema)) from None
+        _record_failure(connection, table, migration, error, record_id)
+        raise _migration_failure(migration, error, command, committed) from None
     except psycopg.Error as error:
         if connection.broken:
             raise Unreachable(
                 f"lost the connection during migration {migration.name}: {error}"
             ) from None
-        _record_failure(connection, table, migration, error)
-        raise _migration_failure(migration, error, command) from None
+        _record_failure(connection, table, migration, error, record_id if committed else None)
+        raise _migration_failure(migration, error, command, committed) from None
     return {
         "name": migration.name,
         "checksum": migration.checksum,
@@ -363,8 +401,24 @@ def _apply_once(
     }
 
 
-def _record_failure(connection, table: str, migration: LocalMigration, error) -> None:
-    """Prisma's record of a failed migration: finished_at NULL, logs set."""
+def _record_start(connection, table: str, record_id: str, migration: LocalMigration) -> None:
+    connection.execute(
+        f"INSERT INTO {table} (id, checksum, migration_name, started_at)"
+        " VALUES (%s, %s, %s, clock_timestamp())",
+        (record_id, migration.checksum, migration.name),
+    )
+
+
+def _record_failure(
+    connection, table: str, migration: LocalMigration, error, started: str | None = None
+) -> None:
+    """Prisma's record of a failed migration: finished_at NULL, logs set (on
+    the row already committed when the migration's enum values were)."""
+    if started is not None:
+        connection.execute(
+            f"UPDATE {table} SET logs = %s WHERE id = %s", (error_text(error), started)
+        )
+        return
     connection.execute(
         f"INSERT INTO {table} (id, checksum, migration_name, logs, started_at,"
         " applied_steps_count) VALUES (%s, %s, %s, %s, clock_timestamp(), 0)",
@@ -372,16 +426,24 @@ def _record_failure(connection, table: str, migration: LocalMigration, error) ->
     )
 
 
-def _migration_failure(migration: LocalMigration, error, command: str) -> CommandFailure:
+def _migration_failure(
+    migration: LocalMigration, error, command: str, enum_values_committed: bool = False
+) -> CommandFailure:
     hint = ""
     if getattr(error, "sqlstate", None) == "25001":
         hint = (
             " The migration holds a statement that cannot run inside a transaction "
             "(e.g. CREATE INDEX CONCURRENTLY); deploy runs each migration in one."
         )
+    rolled_back = "was rolled back"
+    if enum_values_committed:
+        rolled_back = (
+            "was rolled back, except its new enum values, which PostgreSQL must commit before "
+            "they can be used (as prisma migrate deploy leaves them)"
+        )
     return CommandFailure(
         "migration_failed",
-        f"migration {migration.name} failed and was rolled back: {error_text(error)}.{hint} "
+        f"migration {migration.name} failed and {rolled_back}: {error_text(error)}.{hint} "
         f"It is recorded as failed; after fixing it, run `{command} --resolve "
         f"{migration.name} --rolled-back`, then deploy again.",
         migration=migration.name,
