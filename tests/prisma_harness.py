@@ -102,11 +102,13 @@ class PrismaEngines:
         connection whose default schema (?schema=) is `schema_name`."""
         return self._call("diff_from_empty", files, schemaName=schema_name)
 
-    def diff_schemas(self, before, after, schema_name: str = "public") -> str:
+    def diff_schemas(self, before, after, schema_name: str = "public", script: bool = True) -> str:
         """Prisma's migration script from schema `before` to schema `after` (file
         lists), as `prisma migrate diff --from-schema … --to-schema … --script`
         prints it for a connection whose default schema is `schema_name`."""
-        return self._call("diff_schemas", after, fromFiles=before, schemaName=schema_name)
+        return self._call(
+            "diff_schemas", after, fromFiles=before, schemaName=schema_name, script=script
+        )
 
     def apply_migrations(self, files, url: str, schema_name: str, migrations_dir) -> list[str]:
         """`prisma migrate deploy`: the names of the migrations it applied."""

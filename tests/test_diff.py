@@ -19,7 +19,7 @@ from generator.isolation.versions import parse_version_option
 from generator.psl.parser import parse_sources, parse_text
 from generator.psl.source import SourceFile
 from generator.sql.build import build_database
-from generator.sql.diff import diff
+from generator.sql.diff import diff, summary
 from generator.sql.render import diff_sql
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
@@ -90,6 +90,36 @@ def test_every_supported_step_is_what_prisma_writes(prisma, default_schema, case
         build_database(parse_text(after), default_schema),
     )
     assert ours == theirs
+    their_summary = prisma.diff_schemas(
+        [("schema.prisma", before)], [("schema.prisma", after)], default_schema, script=False
+    )
+    steps = diff(
+        build_database(parse_text(before), default_schema),
+        build_database(parse_text(after), default_schema),
+    )
+    assert without_defaults(summary(steps)) == without_defaults(their_summary)
+
+
+def without_defaults(text: str) -> str:
+    """Prisma prints a changed default in Rust's debug form (Some(Value(Int(1))));
+    we print its SQL value: the rest of the summary must be Prisma's, byte for byte."""
+    return "\n".join(
+        line.split(" (", 1)[0] + " (…)" if "default changed" in line else line
+        for line in text.split("\n")
+    )
+
+
+def test_the_summary_names_default_changes_readably():
+    head = 'datasource db {\n  provider = "postgresql"\n}\n\n'
+    before = build_database(
+        parse_text(head + "model A {\n  id Int @id\n  n Int @default(1)\n}\n"), "s"
+    )
+    after = build_database(parse_text(head + "model A {\n  id Int @id\n  n Int?\n}\n"), "s")
+    assert summary(diff(before, after)) == (
+        "\n[*] Changed the `A` table\n"
+        "  [*] Altered column `n` (changed from Required to Nullable, default changed from `1` "
+        "to none)\n"
+    )
 
 
 @pytest.mark.parametrize("unit", corpus_units(), ids=unit_id)
@@ -150,5 +180,13 @@ def test_random_schema_pairs_are_what_prisma_writes(prisma):
             build_database(parse_text(after), "anythingllm"),
         )
         assert ours == theirs, f"seed {seed}:\n--- before\n{before}\n--- after\n{after}"
+        their_summary = prisma.diff_schemas(
+            [("s.prisma", before)], [("s.prisma", after)], "anythingllm", script=False
+        )
+        steps = diff(
+            build_database(parse_text(before), "anythingllm"),
+            build_database(parse_text(after), "anythingllm"),
+        )
+        assert without_defaults(summary(steps)) == without_defaults(their_summary), f"seed {seed}"
         compared += 1
     assert compared == PAIRS

@@ -385,7 +385,9 @@ def _diff(source, target, isolation, script: bool, quiet: bool) -> int:
             text = "-- This is an empty migration.\n"
         sys.stdout.buffer.write(text.encode("utf-8"))
     else:
-        click.echo(_summary(steps))
+        from generator.sql.diff import summary
+
+        click.echo(summary(steps), nl=False)
     return 2 if steps else 0
 
 
@@ -393,15 +395,3 @@ def schema_sql_of(database) -> str:
     from generator.sql.render import migration_sql
 
     return migration_sql(database) or "-- This is an empty migration.\n"
-
-
-def _summary(steps) -> str:
-    if not steps:
-        return "No difference detected."
-    lines = []
-    for step in steps:
-        thing = step.table or step.index or step.foreign_key or step.enum
-        name = step.schema if thing is None else getattr(thing, "name", thing)
-        label = name.sql if hasattr(name, "sql") else str(name)
-        lines.append(f"- {step.kind} {label}")
-    return "\n".join(lines)

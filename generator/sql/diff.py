@@ -50,6 +50,8 @@ class Step:
     removed: list[str] = field(default_factory=list)  # AlterEnum's removed values
     risky: dict = field(default_factory=dict)  # AlterTable's risky casts: column -> (from, to)
     new_name: str | None = None  # RenameIndex's and RenameForeignKey's
+    summary: list[str] = field(default_factory=list)  # AlterTable's lines of the summary
+    previous_values: list[str] = field(default_factory=list)  # a recreated enum's old values
 
 
 def diff(before: Database, after: Database) -> list[Step]:
@@ -182,7 +184,9 @@ def _recreated_enum(old: EnumType, enum: EnumType, before: Database, after: Data
     ]
     statements.append("COMMIT")
     removed = [v for v in old.values if v not in enum.values]
-    return Step("AlterEnum", enum=enum, statements=statements, removed=removed)
+    return Step(
+        "AlterEnum", enum=enum, statements=statements, removed=removed, previous_values=old.values
+    )
 
 
 def _tables(before: Database, after: Database) -> list[Step]:
@@ -238,7 +242,7 @@ def _altered(old: Table, new: Table) -> list[Step]:
         else:
             steps.append(Step("DropForeignKey", foreign_key=fk))
     steps += [Step("AddForeignKey", foreign_key=fk) for fk in added]
-    clauses = _column_clauses(old, new)
+    clauses, summary = _column_clauses(old, new)
     if clauses:
         risky = {
             c.name: (_display(old_columns[c.name].type), _display(c.type))
@@ -247,7 +251,7 @@ def _altered(old: Table, new: Table) -> list[Step]:
             and old_columns[c.name].type != c.type
             and type_change(old_columns[c.name].type, c.type) == "risky"
         }
-        steps.append(Step("AlterTable", table=new, clauses=clauses, risky=risky))
+        steps.append(Step("AlterTable", table=new, clauses=clauses, risky=risky, summary=summary))
     return steps
 
 
@@ -277,10 +281,29 @@ def _column_clauses(old: Table, new: Table) -> list[str]:
     added = sorted(name for name in new_columns if name not in old_columns)
     clauses = [f"DROP COLUMN {q(name)}" for name in dropped]
     clauses += [f"ADD COLUMN     {new_columns[name].sql}" for name in added]
+    summary = [f"[-] Removed column `{name}`" for name in dropped]
+    summary += [f"[+] Added column `{name}`" for name in added]
     for column in new.columns:
         if column.name in old_columns:
-            clauses += _altered_column(new.name.name, old_columns[column.name], column)
-    return clauses
+            altered = _altered_column(new.name.name, old_columns[column.name], column)
+            clauses += altered
+            if altered:
+                summary.append(_altered_summary(old_columns[column.name], column))
+    return clauses, summary
+
+
+def _altered_summary(old: Column, new: Column) -> str:
+    """Prisma's wording, but a default as its SQL value, not Rust's debug form."""
+    what = []
+    if old.not_null != new.not_null:
+        arity = ("Nullable", "Required") if new.not_null else ("Required", "Nullable")
+        what.append(f"changed from {arity[0]} to {arity[1]}")
+    if old.default != new.default:
+        shown = [f"`{d}`" if d is not None else "none" for d in (old.default, new.default)]
+        what.append(f"default changed from {shown[0]} to {shown[1]}")
+    if old.type != new.type:
+        what.append("type changed")
+    return f"[*] Altered column `{new.name}` ({', '.join(what)})"
 
 
 def _altered_column(table: str, old: Column, new: Column) -> list[str]:
@@ -485,3 +508,71 @@ def _display(column_type) -> str:
     """A type as Prisma's warnings name it: `VarChar(100)`, `Integer`."""
     name, args = _native(column_type)
     return name + (f"({','.join(str(a) for a in args)})" if args else "")
+
+
+# --- the summary, as `prisma migrate diff` prints it without --script -------------
+
+
+def summary(steps: list[Step]) -> str:
+    """Prisma's `drift_summary` wording: added and removed enums and tables,
+    then each changed enum and table (tables by name)."""
+    if not steps:
+        return "No difference detected.\n"
+    sections: list[tuple[str, list[str]]] = []
+    for kind, header in (
+        ("CreateEnum", "[+] Added enums"),
+        ("CreateTable", "[+] Added tables"),
+        ("DropEnum", "[-] Removed enums"),
+        ("DropTable", "[-] Removed tables"),
+    ):
+        names = [(s.enum or s.table).name.name for s in steps if s.kind == kind]
+        if names:
+            sections.append((header, [f"  - {n}" for n in names]))
+    for step in steps:
+        if step.kind == "AlterEnum":
+            added = step.values
+            if step.statements:  # recreated: what is new is what the old type lacked
+                added = [v for v in step.enum.values if v not in step.previous_values]
+            lines = [f"  [+] Added variant `{v}`" for v in added]
+            lines += [f"  [-] Removed variant `{v}`" for v in step.removed]
+            sections.append((f"[*] Changed the `{step.enum.name.name}` enum", lines))
+    # Every table with a changed key or index, new and dropped ones included, as Prisma lists them.
+    tables: dict[str, list[str]] = {}
+    for step in steps:
+        table, line = _table_line(step)
+        if line:
+            tables.setdefault(table, []).extend(line)
+    for table in sorted(tables):
+        sections.append(
+            (f"[*] Changed the `{table}` table", [f"  {line}" for line in tables[table]])
+        )
+    return "".join(
+        f"\n{header}\n" + "".join(f"{line}\n" for line in lines) for header, lines in sections
+    )
+
+
+def _table_line(step: Step) -> tuple[str | None, list[str]]:
+    def columns(names) -> str:
+        return ", ".join(names)
+
+    if step.kind == "DropForeignKey":
+        fk = step.foreign_key
+        return fk.table.name, [f"[-] Removed foreign key on columns ({columns(fk.columns)})"]
+    if step.kind == "AddForeignKey":
+        fk = step.foreign_key
+        return fk.table.name, [f"[+] Added foreign key on columns ({columns(fk.columns)})"]
+    if step.kind in ("DropIndex", "CreateIndex"):
+        index = step.index
+        sign, verb = ("-", "Removed") if step.kind == "DropIndex" else ("+", "Added")
+        kind = "unique index" if index.unique else "index"
+        names = columns(c.name for c in index.columns)
+        return index.table.name, [f"[{sign}] {verb} {kind} on columns ({names})"]
+    if step.kind == "AlterTable":
+        return step.table.name.name, step.summary
+    if step.kind == "RenameIndex":
+        line = f"[*] Renamed index `{step.index.name}` to `{step.new_name}`"
+        return step.index.table.name, [line]
+    if step.kind == "RenameForeignKey":
+        line = f'[*] Renamed the foreign key "{step.foreign_key.name}" to "{step.new_name}"'
+        return step.foreign_key.table.name, [line]
+    return None, []

@@ -241,12 +241,12 @@ const ops = {
     });
   },
   // `prisma migrate diff --from-schema <fromFiles> --to-schema <files> --script`.
-  async diff_schemas({ files, fromFiles, schemaName }) {
+  async diff_schemas({ files, fromFiles, schemaName, script = true }) {
     return withEngine(files, offlineFactory(schemaName), async (engine) => {
       const result = await engine.diff({
         from: { tag: "schemaDatamodel", ...schemaFiles(fromFiles) },
         to: { tag: "schemaDatamodel", ...schemaFiles(files) },
-        script: true,
+        script,
         exitCode: null,
         filters: NO_FILTERS,
       });
