@@ -220,9 +220,12 @@ def test_concurrent_deploys_apply_each_migration_once(pg_server, project):
 
 
 def _advisory_lock_holders(url: str) -> int:
+    # pg_locks spans the cluster: without the database filter, a deploy of a
+    # test running beside this one (another database, same server) counts too.
     return rows(
         url,
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         (ADVISORY_LOCK_KEY,),
     )[0][0]
 
