@@ -242,15 +242,8 @@ def _altered(old: Table, new: Table) -> list[Step]:
         else:
             steps.append(Step("DropForeignKey", foreign_key=fk))
     steps += [Step("AddForeignKey", foreign_key=fk) for fk in added]
-    clauses, summary = _column_clauses(old, new)
+    clauses, summary, risky = _column_clauses(old, new)
     if clauses:
-        risky = {
-            c.name: (_display(old_columns[c.name].type), _display(c.type))
-            for c in new.columns
-            if (old_columns := {o.name: o for o in old.columns}).get(c.name)
-            and old_columns[c.name].type != c.type
-            and type_change(old_columns[c.name].type, c.type) == "risky"
-        }
         steps.append(Step("AlterTable", table=new, clauses=clauses, risky=risky, summary=summary))
     return steps
 
@@ -269,10 +262,12 @@ def _same_index(a: Index, b: Index) -> bool:
     return (a.unique, a.columns, a.algorithm) == (b.unique, b.columns, b.algorithm)
 
 
-def _column_clauses(old: Table, new: Table) -> list[str]:
-    """Prisma's order: every DROP COLUMN, every ADD COLUMN, then the altered
-    columns.  Prisma's differ pairs columns through a map keyed by name, so
-    added and dropped columns come by name (byte order), not declaration."""
+def _column_clauses(old: Table, new: Table) -> tuple[list[str], list[str], dict]:
+    """The ALTER TABLE clauses, their summary lines, and the risky casts
+    (column -> (old type, new type), for the warnings).  Prisma's order: every
+    DROP COLUMN, every ADD COLUMN, then the altered columns.  Prisma's differ
+    pairs columns through a map keyed by name, so added and dropped columns
+    come by name (byte order), not declaration."""
     from generator.sql.identifiers import quote_identifier as q
 
     old_columns = {c.name: c for c in old.columns}
@@ -283,13 +278,17 @@ def _column_clauses(old: Table, new: Table) -> list[str]:
     clauses += [f"ADD COLUMN     {new_columns[name].sql}" for name in added]
     summary = [f"[-] Removed column `{name}`" for name in dropped]
     summary += [f"[+] Added column `{name}`" for name in added]
+    risky = {}
     for column in new.columns:
         if column.name in old_columns:
-            altered = _altered_column(new.name.name, old_columns[column.name], column)
+            previous = old_columns[column.name]
+            altered, change = _altered_column(new.name.name, previous, column)
             clauses += altered
             if altered:
-                summary.append(_altered_summary(old_columns[column.name], column))
-    return clauses, summary
+                summary.append(_altered_summary(previous, column))
+            if change == "risky":
+                risky[column.name] = (_display(previous.type), _display(column.type))
+    return clauses, summary, risky
 
 
 def _altered_summary(old: Column, new: Column) -> str:
@@ -306,7 +305,8 @@ def _altered_summary(old: Column, new: Column) -> str:
     return f"[*] Altered column `{new.name}` ({', '.join(what)})"
 
 
-def _altered_column(table: str, old: Column, new: Column) -> list[str]:
+def _altered_column(table: str, old: Column, new: Column) -> tuple[list[str], str | None]:
+    """The clauses altering one kept column, and its cast (type_change), if any."""
     from generator.sql.identifiers import quote_identifier as q
 
     change = None
@@ -329,7 +329,7 @@ def _altered_column(table: str, old: Column, new: Column) -> list[str]:
         )
     if change is not None:
         clauses.append(f"ALTER COLUMN {q(new.name)} SET DATA TYPE {new.type.sql}")
-    return clauses
+    return clauses, change
 
 
 # --- migrate dev's warnings (sql_destructive_change_checker, the "pure" texts) -----
@@ -444,10 +444,10 @@ def _native(column_type) -> tuple[str, tuple[int, ...]] | None:
     return name, tuple(int(a) for a in column_type.args)
 
 
-def type_change(old, new) -> str | None:
-    """None (no change), "safe" or "risky", as Prisma classifies a cast between
-    two native types; UnsupportedChange for what Prisma drops and recreates
-    (not castable) or this engine does not know."""
+def type_change(old, new) -> str:
+    """ "safe" or "risky", as Prisma classifies a cast between two different
+    native types; "unknown" for what Prisma drops and recreates (not castable)
+    or this engine does not know (the caller refuses it by name)."""
     a, b = _native(old), _native(new)
     if a is None or b is None or old.array != new.array:
         return "unknown"
@@ -462,9 +462,7 @@ def type_change(old, new) -> str | None:
         if next_ in ("Real", "DoublePrecision", "Text"):
             return "safe"
         if next_ in ("VarChar", "Char"):
-            if length is not None:
-                return "risky" if length < _CHARS[prev] else "safe"
-            return "risky" if to_char else "safe"
+            return _number_to_chars(prev, length, to_char)
         return "unknown"
     if prev in ("Real", "DoublePrecision"):
         if next_ in _DIGITS or next_ == "Decimal":
@@ -474,9 +472,7 @@ def type_change(old, new) -> str | None:
         if next_ in ("DoublePrecision", "Text"):
             return "safe"
         if next_ in ("VarChar", "Char"):
-            if length is not None:
-                return "risky" if length < _CHARS[prev] else "safe"
-            return "risky" if to_char else "safe"
+            return _number_to_chars(prev, length, to_char)
         return "unknown"
     if prev in ("VarChar", "Char"):
         old_length = pargs[0] if pargs else None
@@ -502,6 +498,14 @@ def type_change(old, new) -> str | None:
     if prev == "Citext":
         return "safe" if next_ in ("Text", "VarChar") else "risky"
     return "unknown"
+
+
+def _number_to_chars(prev: str, length: int | None, to_char: bool) -> str:
+    """A number cast to VarChar/Char: risky when the length cannot hold every
+    value's text (Prisma's width per number type), or to an unsized Char."""
+    if length is not None:
+        return "risky" if length < _CHARS[prev] else "safe"
+    return "risky" if to_char else "safe"
 
 
 def _display(column_type) -> str:
