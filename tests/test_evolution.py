@@ -183,9 +183,10 @@ def test_an_unreachable_shadow_database_is_a_clear_refusal(corpus, tmp_path):
         HISTORY[4],
         out,
         EPOCH + 86400,
-        {"SHADOW_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/x?connect_timeout=2"},
+        {"SHADOW_DATABASE_URL": "postgresql://nobody:S3cr3tPw@127.0.0.1:9/x?connect_timeout=2"},
     )
     assert result.returncode == 2 and "cannot use the scratch database" in result.stderr
+    assert "S3cr3tPw" not in result.stdout + result.stderr
 
 
 def test_without_a_scratch_server_the_refusal_names_both_ways(corpus, tmp_path):

@@ -23,6 +23,24 @@ from generator.cli.options import (
 )
 
 
+def _guarded_url(ctx, param, value):
+    if value:
+        from generator.db.urls import guard_output
+
+        guard_output(value)  # no output shows its password
+    return value
+
+
+shadow_database_url_option = click.option(
+    "--shadow-database-url",
+    envvar="SHADOW_DATABASE_URL",
+    callback=_guarded_url,
+    help="A server to replay the migrations on when their record is missing (as Prisma's "
+    "shadowDatabaseUrl; a scratch database is created and dropped).  Default: "
+    "$SHADOW_DATABASE_URL, else an embedded PostgreSQL (prisma-isolate[embedded]).",
+)
+
+
 @click.command()
 @click.argument("path", type=click.Path(allow_dash=True, path_type=str))
 @isolation_options
@@ -71,13 +89,7 @@ def sql(path, isolation, stdin_filename, quiet, verbose):
     show_default=True,
     help="railway.toml's healthcheckPath (AnythingLLM answers /api/ping).",
 )
-@click.option(
-    "--shadow-database-url",
-    envvar="SHADOW_DATABASE_URL",
-    help="A server to replay the migrations on when their record is missing (as Prisma's "
-    "shadowDatabaseUrl; a scratch database is created and dropped).  Default: "
-    "$SHADOW_DATABASE_URL, else an embedded PostgreSQL (prisma-isolate[embedded]).",
-)
+@shadow_database_url_option
 @isolation_options
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if any output file would change."
@@ -101,10 +113,6 @@ def generate(
     or <SOURCE_DATE_EPOCH as YYYYMMDDHHMMSS>_<name>.  Files whose content is
     unchanged are not rewritten, so a second run leaves the folder as it was."""
     options = isolation.options(path)
-    if shadow_database_url:
-        from generator.db.urls import guard_output
-
-        guard_output(shadow_database_url)  # no output shows its password
     settings = {
         "healthcheck_path": healthcheck_path,
         "dev_sqlite": dev_sqlite,
@@ -198,8 +206,9 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
     return changed
 
 
-def _history(output: Path, migrations, baseline: str, options, shadow_url: str | None):
-    """The record of the output's migrations folder, or None for a baseline.
+def _history(output: Path, migrations, baseline: str | None, options, shadow_url: str | None):
+    """The record of the output's migrations folder, or None for a baseline
+    (`baseline`: the name of the folder generate would write, None for none).
     Without a record that matches the folder, the end state is rebuilt the way
     Prisma's shadow database finds it: the migrations replayed on a scratch
     database must produce exactly the output's schema.prisma."""
@@ -346,11 +355,7 @@ def repository_relative(folder: Path) -> str:
     is_flag=True,
     help="Prisma's convention: exit 2 when there is a difference, 0 when none, 1 on error.",
 )
-@click.option(
-    "--shadow-database-url",
-    envvar="SHADOW_DATABASE_URL",
-    help="For --from-migrations without a record: a server to replay them on (as generate).",
-)
+@shadow_database_url_option
 @isolation_options
 @quiet_verbose()
 def diff(
@@ -373,14 +378,11 @@ def diff(
             "give one of --from SCHEMA, --from-empty, --from-migrations DIR",
             1 if exit_code else EXIT_BAD_INPUT,
         )
-    if shadow_database_url:
-        from generator.db.urls import guard_output
-
-        guard_output(shadow_database_url)  # no output shows its password
-    start = ("migrations", from_migrations, shadow_database_url) if from_migrations else source
     status = run_guarded(
         verbose,
-        lambda: _diff(start, target, isolation, script, quiet),
+        lambda: _diff(
+            source, from_migrations, shadow_database_url, target, isolation, script, quiet
+        ),
         bad_input=1 if exit_code else EXIT_BAD_INPUT,
     )
     sys.exit(status if exit_code else 0)
@@ -392,14 +394,16 @@ def _migrations_end(folder: Path, options, shadow_url: str | None):
     from generator.psl.parser import parse_sources
     from generator.psl.source import SourceFile
 
-    history = _history(folder.parent, folder.name, "", options, shadow_url)
+    history = _history(folder.parent, folder.name, None, options, shadow_url)
     if history is None:
         return None
     return parse_sources([SourceFile(p, t) for p, t in history.schema.items()])
 
 
-def _diff(source, target, isolation, script: bool, quiet: bool) -> int:
-    """Print the migration (or a summary); 2 when there is a difference, else 0."""
+def _diff(source, migrations, shadow_url, target, isolation, script: bool, quiet: bool) -> int:
+    """Print the migration from `source` (a schema), or the end of `migrations`,
+    or else an empty database, to `target` (or a summary); 2 when there is a
+    difference, else 0."""
     from generator.errors import UsageError
     from generator.sql.build import build_database
     from generator.sql.diff import UnsupportedChange
@@ -413,20 +417,22 @@ def _diff(source, target, isolation, script: bool, quiet: bool) -> int:
         return from_isolated(outcome, lambda s: build_database(s, options.schema))
 
     after = model(target)
-    if isinstance(source, tuple):  # ("migrations", folder, shadow URL)
-        end = _migrations_end(source[1], isolation.options(target), source[2])
-        before = None if end is None else build_database(end, isolation.options(target).schema)
-        source = None if end is None else source
-    else:
-        before = None if source is None else model(source)
-    if before is None:
+    before = None
+    if migrations is not None:
+        options = isolation.options(target)
+        end = _migrations_end(migrations, options, shadow_url)
+        before = None if end is None else build_database(end, options.schema)
+    elif source is not None:
+        before = model(source)
+    from_empty = before is None
+    if from_empty:
         before = Database(after.default_schema, [], [], [])
     try:
         steps = diff_steps(before, after)
     except UnsupportedChange as error:
         raise UsageError(f"cannot write this migration yet: {error}") from None
     if script:
-        if source is None:
+        if from_empty:
             text = schema_sql_of(after)
         elif steps:
             text = render("migration_diff.sql.jinja", steps=steps).rstrip("\n") + "\n"
