@@ -126,6 +126,17 @@ class PrismaEngines:
         (empty when there is no drift)."""
         return self._call("diff_database", files, url=url, schemaName=schema_name)
 
+    def diff_from_migrations(self, files, url: str, schema_name: str, migrations_dir) -> str:
+        """`prisma migrate diff --from-migrations DIR --to-schema … --script`: the
+        folder replayed on a shadow database Prisma creates beside `url`."""
+        return self._call(
+            "diff_from_migrations",
+            files,
+            url=url,
+            schemaName=schema_name,
+            migrationsDir=str(migrations_dir),
+        )
+
     def diagnose_migration_history(self, files, url: str, schema_name: str, migrations_dir) -> dict:
         return self._call(
             "diagnose_migration_history",

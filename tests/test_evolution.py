@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -100,8 +101,12 @@ def test_anythingllms_history_upgrades_in_place_keeping_every_row(
     url = with_parameter(database, "schema", SCHEMA)
     previous_schema = None
     kept = None
+    libpq = without_parameter(url, "schema")
     for step, version in enumerate(HISTORY):
         env = {"DATABASE_URL": url}
+        history = tmp_path / f"history-{step}"  # the folder as this release found it
+        if step:
+            shutil.copytree(out / "migrations", history)
         generated = generate(corpus, version, out, EPOCH + step * 86400, env)
         assert generated.returncode == 0, generated.stderr
         record = json.loads((out / "migrations" / ".prisma-isolate.json").read_text())
@@ -116,6 +121,11 @@ def test_anythingllms_history_upgrades_in_place_keeping_every_row(
                 SCHEMA,
             )
             assert without_warnings(ours) == theirs, name
+            # Prisma's own replay of the folder as this release found it (its
+            # shadow database) ends exactly at the schema our record starts from.
+            files = [("schema.prisma", without_datasource_urls(previous_schema))]
+            replayed = prisma.diff_from_migrations(files, libpq, SCHEMA, history)
+            assert replayed == "-- This is an empty migration.\n", name
         deployed = run("deploy", str(out / "schema.prisma"), "--json", env=env)
         assert deployed.returncode == 0, deployed.stdout + deployed.stderr
         report = json.loads(deployed.stdout)
@@ -128,13 +138,14 @@ def test_anythingllms_history_upgrades_in_place_keeping_every_row(
         previous_schema = schema
 
     files = [("schema.prisma", without_datasource_urls(previous_schema))]
-    libpq = without_parameter(url, "schema")
     migrations = out / "migrations"
     assert prisma.apply_migrations(files, libpq, SCHEMA, migrations) == []
     status = prisma.diagnose_migration_history(files, libpq, SCHEMA, migrations)
     assert status["failedMigrationNames"] == [] and status["editedMigrationNames"] == []
     assert status["history"] is None
     assert "empty migration" in prisma.diff_database(files, libpq, SCHEMA)
+    replayed = prisma.diff_from_migrations(files, libpq, SCHEMA, migrations)
+    assert replayed == "-- This is an empty migration.\n"
 
 
 def test_the_history_survives_losing_the_output_schema(corpus, tmp_path):
@@ -288,3 +299,5 @@ def test_removing_an_enum_value_deploys_whole_with_its_rows(prisma, database, tm
     libpq = without_parameter(url, "schema")
     assert prisma.apply_migrations(files, libpq, SCHEMA, out / "migrations") == []
     assert "empty migration" in prisma.diff_database(files, libpq, SCHEMA)
+    replayed = prisma.diff_from_migrations(files, libpq, SCHEMA, migrations)
+    assert replayed == "-- This is an empty migration.\n"

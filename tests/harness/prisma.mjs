@@ -7,7 +7,8 @@
 // prisma-fmt ops:    validate, lint, format, get_config
 // schema engine ops: diff_from_empty (offline: an adapter that answers only the
 //                    engine's version probe), and, against a live PostgreSQL
-//                    through @prisma/adapter-pg: apply_migrations, diff_database.
+//                    through @prisma/adapter-pg: apply_migrations, diff_database,
+//                    diff_from_migrations, diagnose_migration_history.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
@@ -88,8 +89,12 @@ function patchQueryable(queryable) {
 function liveFactory(url, schemaName) {
   // Prisma's own engine sets the search path from ?schema=; adapter-pg only
   // reports the schema name to the engine, so the connection sets it here.
+  // The URL's parts, not `connectionString`: adapter-pg opens its shadow database
+  // as `{...config, database}`, which a connection string would override.
+  const { parse } = require("pg-connection-string");
+  const parts = Object.fromEntries(Object.entries(parse(url)).filter(([, v]) => v != null));
   const factory = new PrismaPg(
-    { connectionString: url, options: `-c search_path=${schemaName}` },
+    { ...parts, options: `-c search_path=${schemaName}` },
     { schema: schemaName },
   );
   // Every adapter opened is disposed after the operation: Prisma's engine takes
@@ -104,10 +109,32 @@ function liveFactory(url, schemaName) {
       opened.push(adapter);
       return patchQueryable(adapter);
     },
+    // adapter-pg's own shadow database drops the database before it closes its
+    // pool, which PostgreSQL refuses ("being accessed by other users"): make
+    // one here, and drop it after its pool is closed.
     async connectToShadowDb() {
-      const adapter = await factory.connectToShadowDb();
-      opened.push(adapter);
-      return patchQueryable(adapter);
+      const database = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`;
+      const admin = new pg.Client(parts);
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      await admin.end();
+      const shadow = await new PrismaPg(
+        { ...parts, database, options: `-c search_path=${schemaName}` },
+        { schema: schemaName },
+      ).connect();
+      // The engine disposes of its shadow connection itself; close() may again.
+      let disposing = null;
+      const dispose = shadow.dispose.bind(shadow);
+      shadow.dispose = () =>
+        (disposing ??= (async () => {
+          await dispose();
+          const admin = new pg.Client(parts);
+          await admin.connect();
+          await admin.query(`DROP DATABASE IF EXISTS "${database}"`);
+          await admin.end();
+        })());
+      opened.push(shadow);
+      return patchQueryable(shadow);
     },
     async close() {
       await Promise.all(opened.splice(0).map((adapter) => adapter.dispose?.()));
@@ -267,6 +294,22 @@ const ops = {
         // The wasm engine takes no URL targets: "the schema's datasource" is
         // the live database behind the adapter.
         from: { tag: "schemaDatasource", ...schemaFiles(files), configDir: "/" },
+        to: { tag: "schemaDatamodel", ...schemaFiles(files) },
+        script: true,
+        exitCode: null,
+        filters: NO_FILTERS,
+      });
+      return result.stdout;
+    });
+  },
+  // `prisma migrate diff --from-migrations <dir> --to-schema <files> --script`:
+  // the folder replayed on a shadow database the adapter creates beside `url`.
+  // (The wasm engine's createMigration cannot take an external shadow database,
+  // so migrate dev's own file is out of reach; its warnings are checked by text.)
+  async diff_from_migrations({ files, url, schemaName, migrationsDir }) {
+    return withEngine(files, liveFactory(url, schemaName), async (engine) => {
+      const result = await engine.diff({
+        from: { tag: "migrations", ...migrationsList(migrationsDir) },
         to: { tag: "schemaDatamodel", ...schemaFiles(files) },
         script: true,
         exitCode: null,
