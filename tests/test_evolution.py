@@ -299,5 +299,5 @@ def test_removing_an_enum_value_deploys_whole_with_its_rows(prisma, database, tm
     libpq = without_parameter(url, "schema")
     assert prisma.apply_migrations(files, libpq, SCHEMA, out / "migrations") == []
     assert "empty migration" in prisma.diff_database(files, libpq, SCHEMA)
-    replayed = prisma.diff_from_migrations(files, libpq, SCHEMA, migrations)
+    replayed = prisma.diff_from_migrations(files, libpq, SCHEMA, out / "migrations")
     assert replayed == "-- This is an empty migration.\n"
