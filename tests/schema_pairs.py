@@ -1,8 +1,8 @@
 """Random pairs of schemas (a schema and a mutation of it) for the property
 test of `diff`: models with scalar and enum fields, optional or not, defaults,
 indexes, uniques, relations; mutated by adding and removing models and
-fields, toggling `?`, changing defaults and indexes, adding and removing enum
-values.
+fields, toggling `?`, changing defaults and indexes, changing a field's type
+(casts, enums, lists), adding, removing and reordering enum values.
 Seeded: a failing pair is reproduced by its seed."""
 
 from __future__ import annotations
@@ -96,18 +96,16 @@ def mutate(rng, spec):
         elif op < 0.9 and f:
             s["models"][m]["index"] = rng.choice(list(f) + [None])
         elif op < 0.92 and f:
-            k = rng.choice(list(f))  # a type change Prisma casts (or refuses to)
-            changes = {
-                "Int": ["BigInt", "Float", "String"],
-                "BigInt": ["Int"],
-                "Float": ["Int"],
-                "String": ["String@db.VarChar(20)", "String@db.VarChar(3)"],
-                "String@db.VarChar(20)": ["String", "String@db.VarChar(3)"],
-                "String@db.VarChar(3)": ["String@db.VarChar(20)"],
-            }
-            if f[k]["type"] in changes:
-                f[k]["type"] = rng.choice(changes[f[k]["type"]])
-                f[k]["default"] = None
+            # Any type change: one Prisma casts, or one it drops and adds again
+            # (another scalar, an enum, a list).
+            k = rng.choice(list(f))
+            natives = ["String@db.VarChar(20)", "String@db.VarChar(3)", "String@db.Char(5)"]
+            f[k]["type"] = rng.choice(TYPES + natives + list(s["enums"]))
+            f[k]["list"] = f[k]["type"] != "Json" and rng.random() < 0.25
+            f[k]["default"] = None
+        elif s["enums"] and op < 0.935:
+            e = rng.choice(list(s["enums"]))  # values reordered: Prisma writes nothing
+            rng.shuffle(s["enums"][e])
         elif s["enums"] and op < 0.95:
             e = rng.choice(list(s["enums"]))
             if len(s["enums"][e]) > 1:  # removing a value: Prisma recreates the type
@@ -144,10 +142,12 @@ def render(spec):
                 dflt = (
                     f" @default({fd['default']})"
                     if fd["default"]
+                    and not fd.get("list")
                     and (t not in spec["enums"] or fd["default"] in spec["enums"][t])
                     else ""
                 )
-                lines.append(f"  {k} {t}{'?' if fd['opt'] else ''}{dflt}{native}")
+                arity = "[]" if fd.get("list") else "?" if fd["opt"] else ""
+                lines.append(f"  {k} {t}{arity}{dflt}{native}")
         if d.get("rel") in spec["models"]:
             r = d["rel"]
             lines.append(f"  {r.lower()}Id Int?")

@@ -48,9 +48,14 @@ class Step:
     values: list[str] = field(default_factory=list)  # AlterEnum's added values
     statements: list[str] = field(default_factory=list)  # AlterEnum's recreation, in order
     removed: list[str] = field(default_factory=list)  # AlterEnum's removed values
-    risky: dict = field(default_factory=dict)  # AlterTable's risky casts: column -> (from, to)
+    # AlterTable's warnings and unexecutable-step notes, in clause order (migrate dev's texts).
+    warned: list[str] = field(default_factory=list)
+    unexecutable: list[str] = field(default_factory=list)
     new_name: str | None = None  # RenameIndex's and RenameForeignKey's
     summary: list[str] = field(default_factory=list)  # AlterTable's lines of the summary
+    recreated: bool = False  # CreateIndex of an index its column's recreation dropped
+    primary_key_added: bool = False  # AlterTable's ADD CONSTRAINT … PRIMARY KEY
+    columns_dropped: list[str] = field(default_factory=list)  # AlterTable's, recreated ones too
     previous_values: list[str] = field(default_factory=list)  # a recreated enum's old values
 
 
@@ -64,7 +69,36 @@ def diff(before: Database, after: Database) -> list[Step]:
     steps = [Step("CreateSchema", schema=s) for s in after.schemas if s not in existing]
     steps += _enums(before, after)
     steps += _tables(before, after)
-    return sorted(steps, key=_order(before, after))
+    return _permuted(sorted(steps, key=_order(before, after)), before)
+
+
+def _permuted(steps: list[Step], before: Database) -> list[Step]:
+    """Prisma's apply_partial_order_permutations: a unique index dropped from a
+    table without a primary key goes after the AlterTable that makes those
+    columns the primary key (the constraint must hold throughout)."""
+    without_key = {_key(t.name) for t in before.tables if not t.primary_key}
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        i += 1
+        if not (
+            step.kind == "DropIndex" and step.index.unique and _key(step.index.table) in without_key
+        ):
+            continue
+        columns = [c.name for c in step.index.columns]
+        for position in range(i, len(steps)):
+            alter = steps[position]
+            if (
+                alter.kind == "AlterTable"
+                and _key(alter.table.name) == _key(step.index.table)
+                and alter.primary_key_added
+                and not set(columns) & set(alter.columns_dropped)
+                and alter.table.primary_key == columns
+            ):
+                steps.insert(position, steps.pop(i - 1))
+                i -= 1
+                break
+    return steps
 
 
 _DROPS = {"DropForeignKey", "DropIndex", "DropTable", "DropEnum"}
@@ -119,15 +153,14 @@ def _enums(before: Database, after: Database) -> list[Step]:
     steps = [Step("CreateEnum", enum=e) for k, e in new.items() if k not in old]
     for k, enum in new.items():
         if k in old and old[k].values != enum.values:
+            # Prisma's enum differ sees values created and dropped, never moved:
+            # new values are appended, and a reordering alone changes nothing.
             previous = old[k].values
-            kept = [v for v in enum.values if v in previous]
-            if all(v in enum.values for v in previous) and kept == previous:
+            if any(v not in enum.values for v in previous):
+                steps.append(_recreated_enum(old[k], enum, before, after))
+            elif any(v not in previous for v in enum.values):
                 added = [v for v in enum.values if v not in previous]
                 steps.append(Step("AlterEnum", enum=enum, values=added))
-            elif set(previous) == set(enum.values):
-                raise UnsupportedChange(f"enum {enum.name.name}: values reordered")
-            else:
-                steps.append(_recreated_enum(old[k], enum, before, after))
     steps += [Step("DropEnum", enum=e) for k, e in old.items() if k not in new]
     return steps
 
@@ -208,53 +241,93 @@ def _tables(before: Database, after: Database) -> list[Step]:
 
 
 def _altered(old: Table, new: Table) -> list[Step]:
+    """The steps of a table in both schemas, paired as Prisma's table differ
+    pairs them: indexes and foreign keys by definition, never by name (a
+    definition found under another name is a rename), columns by name."""
     label = new.name.name
-    if (old.primary_key, old.primary_key_name) != (new.primary_key, new.primary_key_name):
-        raise UnsupportedChange(f"table {label}: its primary key changed")
+    old_columns = {c.name: c for c in old.columns}
+    changes = {
+        c.name: _column_change(label, old_columns[c.name], c)
+        for c in new.columns
+        if c.name in old_columns
+    }
+    recreated = {name for name, change in changes.items() if change == "not_castable"}
+    retyped = {name for name, change in changes.items() if change is not None}
     steps: list[Step] = []
-    old_indexes = {i.name: i for i in old.indexes}
-    new_indexes = {i.name: i for i in new.indexes}
-    created = [i for n, i in new_indexes.items() if n not in old_indexes]
-    for name, index in old_indexes.items():
-        if name in new_indexes:
-            if not _same_index(index, new_indexes[name]):
-                raise UnsupportedChange(f"index {name}: redefined")
-            continue
-        twins = [i for i in created if _same_index(index, i)]
-        if len(twins) == 1:  # the same index under a new name: Prisma renames it
-            steps.append(Step("RenameIndex", index=index, new_name=twins[0].name))
-            created.remove(twins[0])
-        elif twins:
-            raise UnsupportedChange(f"index {name}: renamed ambiguously")
-        else:
-            steps.append(Step("DropIndex", index=index))
+    # Indexes (the primary key is not one of them here).
+    created = [i for i in new.indexes if not any(_same_index(p, i) for p in old.indexes)]
+    dropped = [p for p in old.indexes if not any(_same_index(p, i) for i in new.indexes)]
+    steps += [Step("DropIndex", index=i) for i in dropped]
     steps += [Step("CreateIndex", index=i) for i in created]
-    old_fks = {f.name: f for f in old.foreign_keys}
-    new_fks = {f.name: f for f in new.foreign_keys}
-    added = [f for n, f in new_fks.items() if n not in old_fks or old_fks[n] != f]
-    for name, fk in old_fks.items():
-        if name in new_fks and new_fks[name] == fk:
+    for previous, next_ in _index_pairs(old, new):
+        touched = any(c.name in recreated for c in next_.columns)
+        if touched:
+            # Dropping the column dropped the index: Prisma creates it again
+            # (without the unique-constraint warning: no new constraint).
+            steps.append(Step("CreateIndex", index=next_, recreated=True))
+        elif previous.name != next_.name:
+            steps.append(Step("RenameIndex", index=previous, new_name=next_.name))
+    # Foreign keys.
+    matches = lambda p, n: _same_key(p, n, retyped)  # noqa: E731
+    steps += [
+        Step("AddForeignKey", foreign_key=n)
+        for n in new.foreign_keys
+        if not any(matches(p, n) for p in old.foreign_keys)
+    ]
+    steps += [
+        Step("DropForeignKey", foreign_key=p)
+        for p in old.foreign_keys
+        if not any(matches(p, n) for n in new.foreign_keys)
+    ]
+    seen: list[ForeignKey] = []
+    for previous in old.foreign_keys:
+        twin = next(
+            (n for n in new.foreign_keys if not any(n is s for s in seen) and matches(previous, n)),
+            None,
+        )
+        if twin is None:
             continue
-        twins = [f for f in added if name not in new_fks and _same_key(fk, f)]
-        if len(twins) == 1:  # the same foreign key under a new name
-            steps.append(Step("RenameForeignKey", foreign_key=fk, new_name=twins[0].name))
-            added.remove(twins[0])
-        else:
-            steps.append(Step("DropForeignKey", foreign_key=fk))
-    steps += [Step("AddForeignKey", foreign_key=fk) for fk in added]
-    clauses, summary, risky = _column_clauses(old, new)
-    if clauses:
-        steps.append(Step("AlterTable", table=new, clauses=clauses, risky=risky, summary=summary))
+        seen.append(twin)
+        if previous.name != twin.name and not (_implicit_m2m(previous) and _implicit_m2m(twin)):
+            steps.append(Step("RenameForeignKey", foreign_key=previous, new_name=twin.name))
+    alter = _alter_table(old, new, changes)
+    if alter.clauses:
+        steps.append(alter)
     return steps
 
 
-def _same_key(a: ForeignKey, b: ForeignKey) -> bool:
-    return (a.columns, a.referenced_table, a.referenced_columns, a.on_delete, a.on_update) == (
-        b.columns,
-        b.referenced_table,
-        b.referenced_columns,
-        b.on_delete,
-        b.on_update,
+def _index_pairs(old: Table, new: Table):
+    """Prisma's index pairs: each previous index that no other previous index
+    repeats (columns and kind), with the first next index of its definition."""
+    for previous in old.indexes:
+        identical = [
+            other
+            for other in old.indexes
+            if [c.name for c in other.columns] == [c.name for c in previous.columns]
+            and other.unique == previous.unique
+        ]
+        if len(identical) != 1:
+            continue
+        twin = next((i for i in new.indexes if _same_index(previous, i)), None)
+        if twin is not None:
+            yield previous, twin
+
+
+def _implicit_m2m(fk: ForeignKey) -> bool:
+    """A foreign key of an implicit many-to-many table (`_AToB`, columns A and
+    B): Prisma does not rename those."""
+    return fk.table.name.startswith("_") and fk.columns in (["A"], ["B"])
+
+
+def _same_key(a: ForeignKey, b: ForeignKey, retyped: set[str]) -> bool:
+    """Prisma's foreign_keys_match: the same referenced table (by name), the
+    same columns (none of them retyped), the same actions; names aside."""
+    return (
+        a.referenced_table.name == b.referenced_table.name
+        and a.columns == b.columns
+        and not any(c in retyped for c in b.columns)
+        and a.referenced_columns == b.referenced_columns
+        and (a.on_delete, a.on_update) == (b.on_delete, b.on_update)
     )
 
 
@@ -262,63 +335,166 @@ def _same_index(a: Index, b: Index) -> bool:
     return (a.unique, a.columns, a.algorithm) == (b.unique, b.columns, b.algorithm)
 
 
-def _column_clauses(old: Table, new: Table) -> tuple[list[str], list[str], dict]:
-    """The ALTER TABLE clauses, their summary lines, and the risky casts
-    (column -> (old type, new type), for the warnings).  Prisma's order: every
-    DROP COLUMN, every ADD COLUMN, then the altered columns.  Prisma's differ
-    pairs columns through a map keyed by name, so added and dropped columns
-    come by name (byte order), not declaration."""
+def _alter_table(old: Table, new: Table, changes: dict) -> Step:
+    """The AlterTable step: its clauses, summary lines and warnings.  Prisma's
+    order: the primary key dropped, renamed; every DROP COLUMN, every ADD
+    COLUMN; the altered columns (in the previous schema's order); the primary
+    key added.  Prisma's differ pairs columns through a map keyed by name, so
+    added and dropped columns come by name (byte order), not declaration."""
     from generator.sql.identifiers import quote_identifier as q
 
+    step = Step("AlterTable", table=new)
+    label = new.name.name
     old_columns = {c.name: c for c in old.columns}
     new_columns = {c.name: c for c in new.columns}
+    pk_columns_retyped = any(changes.get(c) is not None for c in old.primary_key)
+    drop_pk = add_pk = False
+    if old.primary_key and new.primary_key:
+        drop_pk = add_pk = old.primary_key != new.primary_key or pk_columns_retyped
+    elif old.primary_key or new.primary_key:
+        drop_pk, add_pk = bool(old.primary_key), bool(new.primary_key)
+    if drop_pk:
+        step.clauses.append(f"DROP CONSTRAINT {q(old.primary_key_name)}")
+        step.summary.append(
+            f"[-] Dropped the primary key on columns ({', '.join(old.primary_key)})"
+        )
+        step.warned.append(
+            f"The primary key for the `{label}` table will be changed. If it partially fails, "
+            "the table could be left without primary key constraint."
+        )
+    if old.primary_key and new.primary_key and old.primary_key_name != new.primary_key_name:
+        step.clauses.append(
+            f"RENAME CONSTRAINT {q(old.primary_key_name)} TO {q(new.primary_key_name)}"
+        )
+        step.summary.append(
+            f"[*] Renamed the primary key on columns ({', '.join(old.primary_key)})"
+        )
     dropped = sorted(name for name in old_columns if name not in new_columns)
     added = sorted(name for name in new_columns if name not in old_columns)
-    clauses = [f"DROP COLUMN {q(name)}" for name in dropped]
-    clauses += [f"ADD COLUMN     {new_columns[name].sql}" for name in added]
-    summary = [f"[-] Removed column `{name}`" for name in dropped]
-    summary += [f"[+] Added column `{name}`" for name in added]
-    risky = {}
-    for column in new.columns:
-        if column.name in old_columns:
-            previous = old_columns[column.name]
-            altered, change = _altered_column(new.name.name, previous, column)
-            clauses += altered
-            if altered:
-                summary.append(_altered_summary(previous, column))
-            if change == "risky":
-                risky[column.name] = (_display(previous.type), _display(column.type))
-    return clauses, summary, risky
+    for name in dropped:
+        step.clauses.append(f"DROP COLUMN {q(name)}")
+        step.summary.append(f"[-] Removed column `{name}`")
+        step.warned.append(
+            f"You are about to drop the column `{name}` on the `{label}` table. All the data "
+            "in the column will be lost."
+        )
+    for name in added:
+        column = new_columns[name]
+        step.clauses.append(f"ADD COLUMN     {column.sql}")
+        step.summary.append(f"[+] Added column `{name}`")
+        if column.not_null and column.default is None and not column.type.serial:
+            if column.prisma_default:
+                step.unexecutable.append(
+                    f"The required column `{name}` was added to the `{label}` table with a "
+                    "prisma-level default value. This is not possible if the table is not empty. "
+                    "Please add this column as optional, then populate it before making it required."
+                )
+            else:
+                step.unexecutable.append(
+                    f"Added the required column `{name}` to the `{label}` table without a default "
+                    "value. This is not possible if the table is not empty."
+                )
+    for previous in old.columns:
+        column = new_columns.get(previous.name)
+        if column is None:
+            continue
+        change = changes[column.name]
+        altered = _altered_column(previous, column, change)
+        if not altered:
+            continue
+        step.clauses += altered
+        step.summary.append(_altered_summary(previous, column, change))
+        _column_warnings(step, label, previous, column, change)
+    step.columns_dropped = dropped + [c for c, change in changes.items() if change == NOT_CASTABLE]
+    if add_pk:
+        step.primary_key_added = True
+        step.summary.append(f"[+] Added primary key on columns ({', '.join(new.primary_key)})")
+        names = ", ".join(q(c) for c in new.primary_key)
+        step.clauses.append(f"ADD CONSTRAINT {q(new.primary_key_name)} PRIMARY KEY ({names})")
+    return step
 
 
-def _altered_summary(old: Column, new: Column) -> str:
+def _column_warnings(step: Step, table: str, old: Column, new: Column, change: str | None) -> None:
+    """migrate dev's notes on one altered column (check_alter_column and
+    check_drop_and_recreate_column of Prisma's PostgreSQL flavour)."""
+    name = new.name
+    made_required = not old.not_null and new.not_null and not old.type.array
+    if change == "not_castable":
+        if made_required and new.default is None:
+            step.unexecutable.append(
+                f"Added the required column `{name}` to the `{table}` table without a default "
+                "value. This is not possible if the table is not empty."
+            )
+        elif new.not_null and new.default is None:
+            step.unexecutable.append(
+                f"Changed the type of `{name}` on the `{table}` table. No cast exists, the column "
+                "would be dropped and recreated, which cannot be done if there is data, since the "
+                "column is required."
+            )
+        else:
+            step.warned.append(
+                f"The `{name}` column on the `{table}` table would be dropped and recreated. This "
+                "will lead to data loss if there is data in the column."
+            )
+        return
+    if made_required:
+        step.unexecutable.append(
+            f"Made the column `{name}` on table `{table}` required. This step will fail if "
+            "there are existing NULL values in that column."
+        )
+    if change == "risky":
+        step.warned.append(
+            f"You are about to alter the column `{name}` on the `{table}` table. The data in "
+            f"that column could be lost. The data in that column will be cast from "
+            f"`{_display(old.type)}` to `{_display(new.type)}`."
+        )
+
+
+def _altered_summary(old: Column, new: Column, change: str | None) -> str:
     """Prisma's wording, but a default as its SQL value, not Rust's debug form."""
     what = []
-    if old.not_null != new.not_null:
-        arity = ("Nullable", "Required") if new.not_null else ("Required", "Nullable")
-        what.append(f"changed from {arity[0]} to {arity[1]}")
+    if _arity(old) != _arity(new):
+        what.append(f"changed from {_arity(old)} to {_arity(new)}")
     if old.default != new.default:
         shown = [f"`{d}`" if d is not None else "none" for d in (old.default, new.default)]
         what.append(f"default changed from {shown[0]} to {shown[1]}")
-    if old.type != new.type:
+    if change is not None:
         what.append("type changed")
+    if change == NOT_CASTABLE:
+        return f"[*] Column `{new.name}` would be dropped and recreated ({', '.join(what)})"
     return f"[*] Altered column `{new.name}` ({', '.join(what)})"
 
 
-def _altered_column(table: str, old: Column, new: Column) -> tuple[list[str], str | None]:
-    """The clauses altering one kept column, and its cast (type_change), if any."""
+def _arity(column: Column) -> str:
+    """Prisma's column arity."""
+    return "List" if column.type.array else "Required" if column.not_null else "Nullable"
+
+
+def _column_change(table: str, old: Column, new: Column) -> str | None:
+    """How a kept column's type changes, as Prisma classifies it (None: it
+    does not); what this engine does not write is refused by name."""
+    if old.type == new.type:
+        return None
+    if old.type.serial != new.type.serial:
+        raise UnsupportedChange(
+            f"column {table}.{new.name}: @default(autoincrement()) added or removed"
+        )
+    if "unsupported" in (old.type.kind, new.type.kind):
+        raise UnsupportedChange(
+            f"column {table}.{new.name}: its type changed from {old.type.sql} to {new.type.sql}"
+        )
+    return type_change(old.type.without_serial(), new.type.without_serial())
+
+
+def _altered_column(old: Column, new: Column, change: str | None) -> list[str]:
+    """The clauses altering one kept column."""
     from generator.sql.identifiers import quote_identifier as q
 
-    change = None
-    if old.type != new.type:
-        change = type_change(old.type, new.type)
-        if change == "unknown" or old.type.serial != new.type.serial:
-            raise UnsupportedChange(
-                f"column {table}.{new.name}: its type changed from {old.type.sql} to {new.type.sql}"
-            )
+    if change == "not_castable":  # Prisma drops the column and adds it again
+        return [f"DROP COLUMN {q(old.name)}", f"ADD COLUMN     {new.sql}"]
     # Prisma's order within a column: nullability, the default, then the type (measured).
     clauses = []
-    if old.not_null != new.not_null:
+    if _arity(old) != _arity(new):  # a list to a scalar counts: its NOT NULL is restated
         clauses.append(
             f"ALTER COLUMN {q(new.name)} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL")
         )
@@ -328,16 +504,17 @@ def _altered_column(table: str, old: Column, new: Column) -> tuple[list[str], st
             + (f"SET DEFAULT {new.default}" if new.default is not None else "DROP DEFAULT")
         )
     if change is not None:
-        clauses.append(f"ALTER COLUMN {q(new.name)} SET DATA TYPE {new.type.sql}")
-    return clauses, change
+        clauses.append(f"ALTER COLUMN {q(new.name)} SET DATA TYPE {new.type.without_serial().sql}")
+    return clauses
 
 
 # --- migrate dev's warnings (sql_destructive_change_checker, the "pure" texts) -----
 
 
 def warnings(steps: list[Step], before: Database) -> list[str]:
-    """The warnings block `prisma migrate dev` writes at the top of a migration:
-    the warnings in step order, then the unexecutable steps in step order."""
+    """The warnings block `prisma migrate dev` writes at the top of a migration
+    (Prisma's pure_check: no database, so no row counts): the warnings in step
+    order, then the unexecutable steps in step order."""
     existing = {_key(t.name) for t in before.tables}
     warned: list[str] = []
     unexecutable: list[str] = []
@@ -353,7 +530,10 @@ def warnings(steps: list[Step], before: Database) -> list[str]:
                 "empty, all the data it contains will be lost."
             )
         elif (
-            step.kind == "CreateIndex" and step.index.unique and _key(step.index.table) in existing
+            step.kind == "CreateIndex"
+            and step.index.unique
+            and not step.recreated
+            and _key(step.index.table) in existing
         ):
             columns = ",".join(c.name for c in step.index.columns)
             warned.append(
@@ -362,49 +542,9 @@ def warnings(steps: list[Step], before: Database) -> list[str]:
                 "this will fail."
             )
         elif step.kind == "AlterTable":
-            found = _alter_table_warnings(step)
-            warned += found[0]
-            unexecutable += found[1]
+            warned += step.warned
+            unexecutable += step.unexecutable
     return warned + unexecutable
-
-
-def _alter_table_warnings(step: Step) -> tuple[list[str], list[str]]:
-    table = step.table.name.name
-    warned, unexecutable = [], []
-    columns = {c.name: c for c in step.table.columns}
-    for clause in step.clauses:
-        name = clause.split('"')[1].replace('""', '"') if '"' in clause else ""
-        if clause.startswith("DROP COLUMN"):
-            warned.append(
-                f"You are about to drop the column `{name}` on the `{table}` table. All the data "
-                "in the column will be lost."
-            )
-        elif clause.startswith("ADD COLUMN") and columns[name].not_null:
-            column = columns[name]
-            if column.prisma_default:
-                unexecutable.append(
-                    f"The required column `{name}` was added to the `{table}` table with a "
-                    "prisma-level default value. This is not possible if the table is not empty. "
-                    "Please add this column as optional, then populate it before making it required."
-                )
-            elif column.default is None and not column.type.serial:
-                unexecutable.append(
-                    f"Added the required column `{name}` to the `{table}` table without a default "
-                    "value. This is not possible if the table is not empty."
-                )
-        elif " SET DATA TYPE " in clause and step.risky.get(name):
-            old_type, new_type = step.risky[name]
-            warned.append(
-                f"You are about to alter the column `{name}` on the `{table}` table. The data in "
-                f"that column could be lost. The data in that column will be cast from "
-                f"`{old_type}` to `{new_type}`."
-            )
-        elif clause.endswith("SET NOT NULL"):
-            unexecutable.append(
-                f"Made the column `{name}` on table `{table}` required. This step will fail if "
-                "there are existing NULL values in that column."
-            )
-    return warned, unexecutable
 
 
 def warnings_block(texts: list[str]) -> str:
@@ -413,99 +553,204 @@ def warnings_block(texts: list[str]) -> str:
     return "/*\n  Warnings:\n\n" + "".join(f"  - {t}\n" for t in texts) + "\n*/\n"
 
 
-# --- column type changes (Prisma's postgres_native_type_change_riskyness) --------
-# Prisma's names of the types this engine compares, by our ColumnType.base.
+# --- column type changes (Prisma's postgres_column_type_change) -----------------
+# Prisma's names of the native types, by our ColumnType.base.
 _PRISMA_TYPE = {
     "SMALLINT": "SmallInt",
     "INTEGER": "Integer",
     "BIGINT": "BigInt",
     "DECIMAL": "Decimal",
+    "MONEY": "Money",
+    "OID": "Oid",
     "REAL": "Real",
     "DOUBLE PRECISION": "DoublePrecision",
     "TEXT": "Text",
     "VARCHAR": "VarChar",
     "CHAR": "Char",
     "CITEXT": "Citext",
+    "INET": "Inet",
     "BOOLEAN": "Boolean",
+    "BIT": "Bit",
+    "VARBIT": "VarBit",
+    "UUID": "Uuid",
+    "XML": "Xml",
+    "JSON": "Json",
+    "JSONB": "JsonB",
+    "BYTEA": "ByteA",
     "TIMESTAMP": "Timestamp",
     "TIMESTAMPTZ": "Timestamptz",
     "DATE": "Date",
     "TIME": "Time",
     "TIMETZ": "Timetz",
 }
-_DIGITS = {"SmallInt": 3, "Integer": 10, "BigInt": 19}  # Decimal(p, s) must keep p - s of them
-_CHARS = {"SmallInt": 4, "Integer": 11, "BigInt": 20, "Real": 47, "DoublePrecision": 317}
+SAFE, RISKY, NOT_CASTABLE = "safe", "risky", "not_castable"
+_INTEGERS = {"SmallInt": (3, 4, 2), "Integer": (10, 11, 9), "BigInt": (19, 20, 18)}
+_FLOATS = {"Real": 47, "DoublePrecision": 317}  # characters a value's text may need
+_TEMPORAL_TEXT = {"Timestamp": 22, "Timestamptz": 27, "Date": 27, "Time": 13, "Timetz": 18}
 
 
-def _native(column_type) -> tuple[str, tuple[int, ...]] | None:
-    name = _PRISMA_TYPE.get(column_type.base)
-    if column_type.kind != "builtin" or name is None:
+def _native(column_type) -> tuple[str, tuple[int, ...]]:
+    return _PRISMA_TYPE[column_type.base], tuple(int(a) for a in column_type.args)
+
+
+def type_change(old, new) -> str | None:
+    """How Prisma's PostgreSQL differ classifies a column's type change: None
+    (no change), "safe" or "risky" (SET DATA TYPE), "not_castable" (the column
+    is dropped and added again).  Both types are builtin or enum, SERIAL as
+    its plain type."""
+    if "enum" in (old.kind, new.kind):
+        if old.base == new.base and old.kind == new.kind:
+            if old.array != new.array:
+                raise UnsupportedChange(f"enum {new.base}: a column changed to or from a list")
+            return None
+        return NOT_CASTABLE
+    (prev, pargs), (next_, nargs) = _native(old), _native(new)
+    if old.array and not new.array:  # list to scalar
+        if next_ == "Text" or (next_ == "VarChar" and not nargs):
+            return SAFE
+        if next_ in ("VarChar", "Char"):
+            return RISKY
+        return NOT_CASTABLE
+    if new.array and not old.array:
+        return NOT_CASTABLE
+    if (prev, pargs) == (next_, nargs):
         return None
-    return name, tuple(int(a) for a in column_type.args)
+    return _cast(prev, pargs, next_, nargs)
 
 
-def type_change(old, new) -> str:
-    """ "safe" or "risky", as Prisma classifies a cast between two different
-    native types; "unknown" for what Prisma drops and recreates (not castable)
-    or this engine does not know (the caller refuses it by name)."""
-    a, b = _native(old), _native(new)
-    if a is None or b is None or old.array != new.array:
-        return "unknown"
-    (prev, pargs), (next_, nargs) = a, b
+def _cast(prev: str, pargs: tuple, next_: str, nargs: tuple) -> str | None:  # noqa: C901
+    """postgres_native_type_change_riskyness, case by case."""
     length = nargs[0] if nargs else None
+    old_length = pargs[0] if pargs else None
+    textual = next_ in ("VarChar", "Char")
     to_char = next_ == "Char"
-    if prev in _DIGITS:
-        if next_ in _DIGITS:
-            return "risky" if _DIGITS[next_] < _DIGITS[prev] else "safe"
-        if next_ == "Decimal":
-            return "risky" if len(nargs) == 2 and nargs[0] - nargs[1] < _DIGITS[prev] else "safe"
-        if next_ in ("Real", "DoublePrecision", "Text"):
-            return "safe"
-        if next_ in ("VarChar", "Char"):
-            return _number_to_chars(prev, length, to_char)
-        return "unknown"
-    if prev in ("Real", "DoublePrecision"):
-        if next_ in _DIGITS or next_ == "Decimal":
-            return "risky"
-        if next_ == "Real":
-            return "risky" if prev == "DoublePrecision" else "safe"
-        if next_ in ("DoublePrecision", "Text"):
-            return "safe"
-        if next_ in ("VarChar", "Char"):
-            return _number_to_chars(prev, length, to_char)
-        return "unknown"
-    if prev in ("VarChar", "Char"):
-        old_length = pargs[0] if pargs else None
-        if next_ == "Text":
-            return "safe"
-        if next_ in ("VarChar", "Char"):
-            if prev == "Char" and old_length is None:
-                return "safe"
-            if old_length is None and length is None:
-                return "risky" if to_char else "safe"
-            if old_length is None:
-                return "risky"
-            if length is None:
-                return "safe" if old_length == 1 or not to_char else "risky"
-            return "risky" if old_length > length else "safe"
-        return "unknown"
-    if prev == "Text":
-        if next_ in ("Citext",) or (next_ == "VarChar" and length is None):
-            return "safe"
-        if next_ in ("VarChar", "Char"):
-            return "risky"
-        return "unknown"
+    if prev in ("Inet", "Uuid", "Xml", "Json", "JsonB", "ByteA") or prev in _TEMPORAL_TEXT:
+        if next_ == "Text" or (next_ == "VarChar" and length is None):
+            return SAFE
+    if prev == "Inet":
+        return SAFE if next_ in ("Citext", "VarChar") else NOT_CASTABLE
+    if prev == "Money":
+        return SAFE if next_ in ("Citext", "Text", "VarChar") else RISKY
     if prev == "Citext":
-        return "safe" if next_ in ("Text", "VarChar") else "risky"
-    return "unknown"
+        return SAFE if next_ in ("Text", "VarChar") else RISKY
+    if prev == "Oid":
+        return SAFE if next_ in ("Text", "VarChar", "BigInt", "Integer") else NOT_CASTABLE
+    if prev in _INTEGERS:
+        digits, chars, _ = _INTEGERS[prev]
+        if next_ in _INTEGERS:
+            return RISKY if _INTEGERS[next_][0] < digits else SAFE
+        if next_ == "Decimal":
+            return RISKY if len(nargs) == 2 and nargs[0] - nargs[1] < digits else SAFE
+        if next_ in _FLOATS or next_ == "Text":
+            return SAFE
+        if textual:
+            return _to_text(length, chars, to_char)
+        return NOT_CASTABLE
+    if prev == "Decimal":
+        if next_ in _INTEGERS:
+            if len(pargs) != 2 or pargs[1] > 0 or pargs[0] > _INTEGERS[next_][2]:
+                return RISKY
+            return SAFE
+        if next_ == "Decimal":
+            if pargs and not nargs:
+                return SAFE
+            if not pargs:
+                return RISKY if nargs[0] < 131072 or nargs[1] < 16383 else SAFE
+            if pargs[0] - pargs[1] > nargs[0] - nargs[1] or pargs[1] > nargs[1]:
+                return RISKY
+            return SAFE
+        if next_ in _FLOATS:
+            return RISKY
+        if textual:
+            if length is not None and pargs:
+                p, n = pargs
+                return RISKY if (n == 0 and p + 1 > length) or (n > 0 and p + 2 > length) else SAFE
+            if length is not None:
+                return RISKY if length < 131073 else SAFE
+            return RISKY if to_char else SAFE
+        return SAFE if next_ == "Text" else NOT_CASTABLE
+    if prev in _FLOATS:
+        if next_ in _INTEGERS or next_ == "Decimal":
+            return RISKY
+        if next_ == "Real":
+            return RISKY if prev == "DoublePrecision" else SAFE
+        if next_ in ("DoublePrecision", "Text"):
+            return SAFE
+        if textual:
+            return _to_text(length, _FLOATS[prev], to_char)
+        return NOT_CASTABLE
+    if prev in ("VarChar", "Char"):
+        if next_ == "Text":
+            return SAFE
+        if not textual:
+            return NOT_CASTABLE
+        if prev == "Char" and old_length is None:
+            return SAFE
+        if old_length is None:
+            return RISKY if (length is not None or to_char) else SAFE
+        if length is None:
+            return SAFE if old_length == 1 or not to_char else RISKY
+        return RISKY if old_length > length else SAFE
+    if prev == "Text":
+        if next_ in ("Text", "Citext") or (next_ == "VarChar" and length is None):
+            return SAFE
+        return RISKY if textual else NOT_CASTABLE
+    if prev == "ByteA":
+        return RISKY if textual and length is not None and length > 2 else NOT_CASTABLE
+    if prev in _TEMPORAL_TEXT:
+        if textual and length is not None and length > _TEMPORAL_TEXT[prev]:
+            return SAFE
+        if prev == next_ and (not nargs or not pargs or pargs == nargs):
+            return None  # a precision given where there was none, or the same
+        reachable = {
+            "Timestamp": ("Timestamp", "Timestamptz", "Date", "Time", "Timetz"),
+            "Timestamptz": ("Timestamp", "Timestamptz", "Date", "Time", "Timetz"),
+            "Date": ("Timestamp", "Timestamptz"),
+            "Time": ("Timetz",),
+            "Timetz": ("Timetz", "Time"),
+        }[prev]
+        return SAFE if next_ in reachable else NOT_CASTABLE
+    if prev == "Boolean":
+        if next_ in ("Text", "VarChar"):
+            return SAFE
+        if next_ == "Char" and length is not None and length > 3:
+            return SAFE if length > 4 else RISKY
+        return NOT_CASTABLE
+    if prev == "Bit":
+        if old_length is None:
+            return SAFE if next_ in ("Text", "VarChar", "Char", "VarBit") else NOT_CASTABLE
+        if next_ == "Text" or (next_ in ("VarChar", "VarBit") and length is None):
+            return SAFE
+        if next_ in ("VarChar", "VarBit", "Char") and length is not None and length >= old_length:
+            return SAFE
+        return NOT_CASTABLE
+    if prev == "VarBit":
+        if next_ == "Text" or (next_ == "VarChar" and length is None):
+            return SAFE
+        if old_length is None:
+            return RISKY if next_ in ("VarChar", "Char", "Bit") else NOT_CASTABLE
+        if next_ == "VarBit":
+            return SAFE if length is None or length > old_length else NOT_CASTABLE
+        if textual and length is not None and length >= old_length:
+            return SAFE
+        if next_ == "Bit":
+            return RISKY if length is None or length <= old_length else NOT_CASTABLE
+        return RISKY if textual else NOT_CASTABLE
+    if prev == "Uuid":
+        return SAFE if textual and length is not None and length > 31 else NOT_CASTABLE
+    if prev in ("Xml", "Json", "JsonB"):
+        if (prev, next_) in (("Json", "JsonB"), ("JsonB", "Json")) or next_ == "Text":
+            return SAFE
+        return RISKY if textual else NOT_CASTABLE
+    return NOT_CASTABLE
 
 
-def _number_to_chars(prev: str, length: int | None, to_char: bool) -> str:
+def _to_text(length: int | None, chars: int, to_char: bool) -> str:
     """A number cast to VarChar/Char: risky when the length cannot hold every
     value's text (Prisma's width per number type), or to an unsized Char."""
     if length is not None:
-        return "risky" if length < _CHARS[prev] else "safe"
-    return "risky" if to_char else "safe"
+        return RISKY if length < chars else SAFE
+    return RISKY if to_char else SAFE
 
 
 def _display(column_type) -> str:
