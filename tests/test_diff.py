@@ -372,3 +372,48 @@ def test_where_prismas_script_fails_ours_applies(prisma, database):
             "SELECT indexname FROM pg_indexes WHERE schemaname = 'anythingllm' ORDER BY 1"
         ).fetchall()
     assert ("Item_slug_new",) in indexes and ("Item_slug_old",) not in indexes
+
+
+def _with_extensions(extensions: str) -> str:
+    return (
+        'generator c {\n  provider        = "prisma-client-js"\n'
+        '  previewFeatures = ["postgresqlExtensions"]\n}\n\n'
+        f'datasource db {{\n  provider   = "postgresql"\n  extensions = [{extensions}]\n}}\n\n'
+        "model A {\n  id Int @id\n}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("", "citext"),
+        ("citext", ""),
+        ("pg_trgm", 'pg_trgm(version: "1.6")'),
+        ('pg_trgm(version: "1.5")', 'pg_trgm(version: "1.6")'),
+        ("pg_trgm", 'pg_trgm(schema: "ext")'),
+        ('pg_trgm(schema: "a")', 'pg_trgm(schema: "b", version: "1.6")'),
+        ('citext, pg_trgm(version: "1.5")', 'hstore, citext(version: "1.6"), pg_trgm'),
+        (
+            'uuid_ossp(map: "uuid-ossp", version: "1.0")',
+            'uuid_ossp(map: "uuid-ossp", version: "1.1")',
+        ),
+    ],
+)
+def test_extension_changes_are_what_prisma_writes(prisma, before, after):
+    """Created; recreated when a version or schema given on both sides
+    changes; left alone when no longer listed or given on one side only."""
+    old, new = _with_extensions(before), _with_extensions(after)
+    theirs = prisma.diff_schemas([("s.prisma", old)], [("s.prisma", new)], "public")
+    ours = diff_sql(
+        build_database(parse_text(old), "public"), build_database(parse_text(new), "public")
+    )
+    assert ours == theirs
+    their_summary = prisma.diff_schemas(
+        [("s.prisma", old)], [("s.prisma", new)], "public", script=False
+    )
+    steps = diff(
+        build_database(parse_text(old), "public"), build_database(parse_text(new), "public")
+    )
+    # Prisma prints a stray backtick where the dropped extension's name belongs.
+    ours_summary = re.sub(r"(\[-\] Removed extensions\n)  - [\w-]+\n", r"\1`", summary(steps))
+    assert ours_summary == their_summary

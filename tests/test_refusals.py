@@ -89,7 +89,7 @@ EXTENSIONS = """generator client {
 
 datasource db {
   provider   = "postgresql"
-  extensions = [pgcrypto, hstore(schema: "public"), uuid_ossp(map: "uuid-ossp", schema: "anythingllm", version: "1.1"), vector]
+  extensions = [pgcrypto, hstore(schema: "public"), uuid_ossp(map: "uuid-ossp", schema: "anythingllm", version: "1.1"), vector, pg_trgm(version: "1.6")]
 }
 
 model Item {
@@ -114,6 +114,8 @@ def test_extensions_are_created_as_prisma_writes_them(prisma):
         'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA "anythingllm" VERSION "1.1";'
         in ours_sql
     )
+    # A version without a schema still takes WITH (it was left out once).
+    assert 'CREATE EXTENSION IF NOT EXISTS "pg_trgm" WITH VERSION "1.6";' in ours_sql
 
 
 def test_a_schema_using_vector_deploys(database, tmp_path):
@@ -123,7 +125,9 @@ def test_a_schema_using_vector_deploys(database, tmp_path):
         EXTENSIONS.replace(
             'pgcrypto, hstore(schema: "public"), uuid_ossp(map: "uuid-ossp", schema: "anythingllm", version: "1.1"), ',
             "",
-        )
+        ).replace(
+            ', pg_trgm(version: "1.6")', ""
+        )  # not in the embedded server
     )
     generated = subprocess.run(
         [

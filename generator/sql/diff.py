@@ -12,11 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.sql.model import Column, Database, EnumType, ForeignKey, Index, Name, Table
+from generator.sql.model import (
+    Column,
+    Database,
+    EnumType,
+    Extension,
+    ForeignKey,
+    Index,
+    Name,
+    Table,
+)
 
 # Prisma's step order (the variants this engine writes).
 ORDER = (
     "CreateSchema",
+    "DropExtension",
+    "CreateExtension",
     "CreateEnum",
     "AlterEnum",
     "DropForeignKey",
@@ -43,6 +54,7 @@ class Step:
     index: Index | None = None
     foreign_key: ForeignKey | None = None
     enum: EnumType | None = None
+    extension: Extension | None = None
     schema: str | None = None
     clauses: list[str] = field(default_factory=list)  # AlterTable's, joined with ",\n"
     values: list[str] = field(default_factory=list)  # AlterEnum's added values
@@ -61,12 +73,9 @@ class Step:
 
 def diff(before: Database, after: Database) -> list[Step]:
     """The steps from `before` to `after`, in Prisma's order."""
-    if [(e.name, e.schema, e.version) for e in before.extensions] != [
-        (e.name, e.schema, e.version) for e in after.extensions
-    ]:
-        raise UnsupportedChange("a change of the datasource's extensions")
     existing = set(before.namespaces) | set(before.schemas)
     steps = [Step("CreateSchema", schema=s) for s in after.schemas if s not in existing]
+    steps += _extensions(before, after)
     steps += _enums(before, after)
     steps += _tables(before, after)
     return _permuted(sorted(steps, key=_order(before, after)), before)
@@ -145,6 +154,29 @@ def _order(before: Database, after: Database):
 
 def _key(name: Name) -> tuple[str, str]:
     return (name.schema, name.name)
+
+
+def _extensions(before: Database, after: Database) -> list[Step]:
+    """Prisma's extension steps from one schema to another: a new extension is
+    created; one whose version or schema changed (both given on each side) is
+    dropped and created again; one no longer listed is left alone."""
+    previous = {e.name: e for e in before.extensions}
+    steps = []
+    for extension in after.extensions:
+        old = previous.get(extension.name)
+        if old is not None and _extension_kept(old, extension):
+            continue
+        if old is not None:
+            steps.append(Step("DropExtension", extension=old))
+        steps.append(Step("CreateExtension", extension=extension))
+    return steps
+
+
+def _extension_kept(old: Extension, new: Extension) -> bool:
+    """Prisma's extensions_match: an unset version or schema matches any."""
+    return all(
+        a == b or not a or not b for a, b in ((old.version, new.version), (old.schema, new.schema))
+    )
 
 
 def _enums(before: Database, after: Database) -> list[Step]:
@@ -763,11 +795,19 @@ def _display(column_type) -> str:
 
 
 def summary(steps: list[Step]) -> str:
-    """Prisma's `drift_summary` wording: added and removed enums and tables,
-    then each changed enum and table (tables by name)."""
+    """Prisma's `drift_summary` wording: extensions dropped and created (one
+    section each, by name, as Prisma prints them), added and removed enums
+    and tables, then each changed enum and table (tables by name)."""
     if not steps:
         return "No difference detected.\n"
     sections: list[tuple[str, list[str]]] = []
+    for kind, header in (
+        ("DropExtension", "[-] Removed extensions"),
+        ("CreateExtension", "[+] Added extensions"),
+    ):
+        # Prisma prints a stray backtick for a dropped extension; we print its name.
+        names = sorted(s.extension.name for s in steps if s.kind == kind)
+        sections += [(header, [f"  - {name}"]) for name in names]
     for kind, header in (
         ("CreateEnum", "[+] Added enums"),
         ("CreateTable", "[+] Added tables"),
