@@ -82,6 +82,7 @@ def test_anythingllms_real_upgrades_are_what_prisma_writes(corpus, prisma, step)
         "recreated_columns",
         "primary_keys",
         "indexes_and_enums",
+        "renames_and_moves",
     ],
 )
 @pytest.mark.parametrize("default_schema", ["anythingllm", "public"])
