@@ -796,8 +796,8 @@ def _display(column_type) -> str:
 
 def summary(steps: list[Step]) -> str:
     """Prisma's `drift_summary` wording: extensions dropped and created (one
-    section each, by name, as Prisma prints them), added and removed enums
-    and tables, then each changed enum and table (tables by name)."""
+    section each, by name, as Prisma prints them), added schemas, added and
+    removed enums and tables, then each changed enum and table (by name)."""
     if not steps:
         return "No difference detected.\n"
     sections: list[tuple[str, list[str]]] = []
@@ -808,6 +808,9 @@ def summary(steps: list[Step]) -> str:
         # Prisma prints a stray backtick for a dropped extension; we print its name.
         names = sorted(s.extension.name for s in steps if s.kind == kind)
         sections += [(header, [f"  - {name}"]) for name in names]
+    schemas = [s.schema for s in steps if s.kind == "CreateSchema"]
+    if schemas:
+        sections.append(("[+] Added Schemas", [f"  - {name}" for name in schemas]))
     for kind, header in (
         ("CreateEnum", "[+] Added enums"),
         ("CreateTable", "[+] Added tables"),
