@@ -321,3 +321,59 @@ def test_semantic_members_are_typed():
     assert isinstance(model.members[0], Field)
     assert isinstance(model.members[1], Attribute)
     assert not isinstance(model.members[0], EnumValue)
+
+
+def test_the_shipped_parser_tables_are_this_grammars():
+    """generator/psl/psl_tables.py (the cold-start tables) is written from the
+    grammar as it is: edit psl.lark, then run scripts/psl_tables.py."""
+    import hashlib
+    from importlib import resources
+
+    import lark
+
+    from generator.psl import psl_tables
+    from generator.psl.parser import tables_source
+
+    grammar = resources.files("generator.psl").joinpath("psl.lark").read_text(encoding="utf-8")
+    assert (
+        psl_tables.GRAMMAR_SHA256 == hashlib.sha256(grammar.encode()).hexdigest()
+    ), "psl.lark changed: run scripts/psl_tables.py"
+    if psl_tables.LARK_VERSION != lark.__version__:
+        pytest.skip(f"tables written by lark {psl_tables.LARK_VERSION}, not {lark.__version__}")
+    shipped = resources.files("generator.psl").joinpath("psl_tables.py").read_text("utf-8")
+    assert tables_source(grammar) == shipped
+
+
+def test_the_shipped_tables_parse_as_the_analysed_grammar(corpus):
+    """The parser loaded from the shipped tables and one analysed from the
+    grammar give the same AST for every corpus schema."""
+    import lark
+
+    from generator.psl import parser, psl_tables
+
+    shipped = parser.get_parser()
+    grammar = parser.resources.files("generator.psl").joinpath("psl.lark").read_text("utf-8")
+    if psl_tables.LARK_VERSION == lark.__version__:  # else both are analysed: nothing to compare
+        assert parser._shipped_tables(grammar, {}) is not None
+    analysed = lark.Lark(grammar, **parser._ANALYSIS, **_parse_time_options(shipped))
+    files = sorted((corpus / "real").rglob("*.prisma")) + sorted(
+        (corpus / "anythingllm").glob("*.prisma")
+    )
+    assert len(files) > 20
+    try:
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            parser._parser = shipped
+            first = parse_text(text, str(path))
+            parser._parser = analysed
+            second = parse_text(text, str(path))
+            assert first == second, path
+    finally:
+        parser._parser = shipped
+
+
+def _parse_time_options(parser_instance) -> dict:
+    return {
+        "transformer": parser_instance.options.transformer,
+        "lexer_callbacks": parser_instance.options.lexer_callbacks,
+    }
