@@ -136,6 +136,8 @@ def generate(
 def _append(history: History, rewritten: Schema, schema_name: str, name: str, schema_files):
     """The record after appending the migration from the history's end state to
     `rewritten` (no migration when nothing changes), and that migration's script."""
+    if history.schema == schema_files:  # the usual build: the same schema, nothing to diff
+        return History(history.migrations, schema_files), None
     before = build_database(
         parse_sources([SourceFile(p, t) for p, t in history.schema.items()]), schema_name
     )
