@@ -6,7 +6,9 @@ the same options and the same code, the answer is known without importing the
 parser.  An entry is an empty file named by a hash; nothing is ever loaded
 from the cache, so a tampered cache can only cost a re-check, never run code.
 
-PRISMA_ISOLATE_CACHE_DIR moves it; PRISMA_ISOLATE_NO_CACHE=1 turns it off.
+PRISMA_ISOLATE_CACHE_DIR moves it; PRISMA_ISOLATE_NO_CACHE=1 turns it off, and
+with it the two other caches kept beside it (`private_directory`): the
+analysed grammar when the shipped tables do not apply, and compiled templates.
 """
 
 from __future__ import annotations
@@ -26,6 +28,24 @@ def _cache_dir() -> Path | None:
         return Path(base)
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(root) / "prisma-isolate" / "isolated"
+
+
+def private_directory(name: str) -> str | None:
+    """A directory only this user can write, for a cache whose entries are
+    loaded (a pickled grammar, compiled templates): never a shared temp dir,
+    where anyone could plant one.  None when caching is off or impossible."""
+    if os.environ.get("PRISMA_ISOLATE_NO_CACHE"):
+        return None
+    base = os.environ.get("PRISMA_ISOLATE_CACHE_DIR")
+    if not base:
+        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(root, "prisma-isolate")
+    directory = os.path.join(base, name)
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return directory if os.access(directory, os.W_OK) else None
 
 
 def _code_fingerprint() -> str:

@@ -131,3 +131,29 @@ def test_a_template_change_invalidates_cached_verdicts(tmp_path):
         changed = fingerprint_of(package, templates)
         assert changed != before, path
         before = changed
+
+
+def test_the_caches_live_in_one_private_place_and_turn_off_together(tmp_path):
+    """PRISMA_ISOLATE_CACHE_DIR holds every cache (verdicts, compiled templates,
+    the analysed grammar when the shipped tables do not apply), private to the
+    user; PRISMA_ISOLATE_NO_CACHE=1 writes none of them."""
+    schema = str(ROOT / "schema.prisma")
+    home = tmp_path / "xdg"
+
+    def run(out: str, **env: str):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "generate", schema, "-o", str(tmp_path / out)]
+            + ["--provider", "postgresql", "-q"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "XDG_CACHE_HOME": str(home), **env},
+        )
+        assert result.returncode == 0, result.stderr
+
+    run("off", PRISMA_ISOLATE_NO_CACHE="1")
+    assert not home.exists() or not any(home.rglob("*"))
+    cache = tmp_path / "cache"
+    run("on", PRISMA_ISOLATE_CACHE_DIR=str(cache))
+    assert not home.exists() or not any(home.rglob("*"))
+    jinja = cache / "jinja"
+    assert any(jinja.iterdir()) and (jinja.stat().st_mode & 0o777) == 0o700

@@ -333,20 +333,16 @@ def _collect_newline_comments(token: Token) -> Token:
 
 
 def _cache_path(grammar: str) -> str | None:
-    """Where the analysed grammar is cached: a private per-user directory.
+    """Where the analysed grammar is cached when the shipped tables do not
+    apply: a private per-user directory (lark's own `cache=True` uses the
+    shared temp dir, and a pickle loaded from a world-writable place is a
+    code-execution hole), keyed by grammar text and lark version."""
+    from generator.cache import private_directory
 
-    Lark's own `cache=True` uses the shared temp dir, and a pickle loaded from a
-    world-writable place is a code-execution hole; so the cache lives in the
-    user's cache directory, keyed by grammar text and lark version."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = private_directory("grammar")
+    if directory is None:
+        return None
     digest = hashlib.sha256((lark.__version__ + "\0" + grammar).encode()).hexdigest()[:20]
-    directory = os.path.join(base, "prisma-isolate")
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(directory, os.W_OK):
-        return None
     return os.path.join(directory, f"psl-{digest}.lark")
 
 

@@ -35,17 +35,13 @@ def environment():
 
 
 def _bytecode_cache(jinja2):
-    """Compiled templates, kept in the user's cache directory (Jinja checks each
-    entry against the template's source, so a stale entry is never used)."""
-    import os
+    """Compiled templates, kept in the user's private cache directory (Jinja
+    checks each entry against the template's source, so a stale entry is never
+    used)."""
+    from generator.cache import private_directory
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    directory = os.path.join(base, "prisma-isolate", "jinja")
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(directory)
+    directory = private_directory("jinja")
+    return jinja2.FileSystemBytecodeCache(directory) if directory is not None else None
 
 
 def render(template: str, **context) -> str:
