@@ -178,11 +178,11 @@ def test_what_it_cannot_write_yet_is_refused_by_name(tmp_path):
     head = 'datasource db {\n  provider = "postgresql"\n}\n\n'
     before, after = tmp_path / "before.prisma", tmp_path / "after.prisma"
     before.write_text(head + "model A {\n  id Int @id\n  n  Int\n}\n")
-    after.write_text(head + "model A {\n  id Int @id\n  n  Int @default(autoincrement())\n}\n")
+    after.write_text(head + 'model A {\n  id Int @id\n  n  Unsupported("circle")\n}\n')
     plain = cli("--from", str(before), "--to", str(after), "--script")
     assert plain.returncode == 2 and plain.stdout == ""
     assert (
-        "cannot write this migration yet: column A.n: @default(autoincrement()) added or removed"
+        "cannot write this migration yet: column A.n: its type changed from INTEGER to circle"
         in plain.stderr
     )
     with_exit_code = cli("--from", str(before), "--to", str(after), "--exit-code")
@@ -418,3 +418,71 @@ def test_extension_changes_are_what_prisma_writes(prisma, before, after):
     # Prisma prints a stray backtick where the dropped extension's name belongs.
     ours_summary = re.sub(r"(\[-\] Removed extensions\n)  - [\w-]+\n", r"\1`", summary(steps))
     assert ours_summary == their_summary
+
+
+def _counter(body: str) -> str:
+    return (
+        'datasource db {\n  provider = "postgresql"\n  schemas  = ["anythingllm"]\n}\n\n'
+        f'model T {{\n{body}\n  @@schema("anythingllm")\n}}\n'
+    )
+
+
+# (before, after, Prisma's bytes that fail and what we write instead)
+AUTOINCREMENT = [
+    ("  id Int @id\n  n  Int", "  id Int @id\n  n  Int @default(autoincrement())", []),
+    ("  id Int @id\n  n  Int @default(5)", "  id Int @id\n  n  Int @default(autoincrement())", []),
+    (
+        "  id Int @id\n  n  Int?",
+        "  id Int @id\n  n  BigInt @default(autoincrement())",
+        [("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT")],
+    ),
+    (
+        "  id Int @id @default(autoincrement())\n  n  Int",
+        "  id Int @id\n  n  Int",
+        [('\nDROP SEQUENCE "";', "")],
+    ),
+    (
+        "  id Int @id\n  n  Int @default(autoincrement())",
+        "  id Int @id\n  n  Int @default(5)",
+        [(',\nALTER COLUMN "n" DROP DEFAULT', ""), ('\nDROP SEQUENCE "";', "")],
+    ),
+    (
+        "  id Int @id @default(autoincrement())\n  n  Int",
+        "  id BigInt @id @default(autoincrement())\n  n  Int",
+        [("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT")],
+    ),
+]
+
+
+@pytest.mark.parametrize("before, after, departures", AUTOINCREMENT)
+@pytest.mark.parametrize("default_schema", ["anythingllm", "public"])
+def test_autoincrement_changes_apply_and_leave_no_drift(
+    prisma, database, default_schema, before, after, departures
+):
+    """@default(autoincrement()) added, removed, widened: Prisma's script,
+    except where it fails (`DROP SEQUENCE ""`, `SET DATA TYPE BIGSERIAL`),
+    where ours writes what applies; applied on PostgreSQL after the first
+    schema's baseline, it leaves no drift by Prisma's own check."""
+    import psycopg
+
+    from generator.db.urls import with_parameter, without_parameter
+
+    old, new = _counter(before), _counter(after)
+    theirs = prisma.diff_schemas([("s.prisma", old)], [("s.prisma", new)], default_schema)
+    for failing, working in departures:
+        assert failing in theirs
+        theirs = theirs.replace(failing, working)
+    ours = diff_sql(
+        build_database(parse_text(old), default_schema),
+        build_database(parse_text(new), default_schema),
+    )
+    assert ours == theirs
+    baseline = prisma.diff_from_empty([("s.prisma", old)], default_schema)
+    url = without_parameter(with_parameter(database, "schema", default_schema), "schema")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{default_schema}"')
+        connection.execute(f'SET search_path TO "{default_schema}"')
+        connection.execute(baseline)
+        connection.execute('INSERT INTO "anythingllm"."T" (id, n) VALUES (1, 7)')
+        connection.execute(ours)
+    assert "empty migration" in prisma.diff_database([("s.prisma", new)], url, default_schema)

@@ -21,6 +21,7 @@ from generator.sql.model import (
     Index,
     Name,
     Table,
+    sql_string,
 )
 
 # Prisma's step order (the variants this engine writes).
@@ -62,6 +63,8 @@ class Step:
     removed: list[str] = field(default_factory=list)  # AlterEnum's removed values
     # AlterTable's warnings and unexecutable-step notes, in clause order (migrate dev's texts).
     warned: list[str] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)  # AlterTable's statements before it
+    after: list[str] = field(default_factory=list)  # and after it (a sequence's)
     unexecutable: list[str] = field(default_factory=list)
     new_name: str | None = None  # RenameIndex's and RenameForeignKey's
     summary: list[str] = field(default_factory=list)  # AlterTable's lines of the summary
@@ -431,10 +434,8 @@ def _alter_table(old: Table, new: Table, changes: dict) -> Step:
         if column is None:
             continue
         change = changes[column.name]
-        altered = _altered_column(previous, column, change)
-        if not altered:
+        if not _altered_column(step, new, previous, column, change):
             continue
-        step.clauses += altered
         step.summary.append(_altered_summary(previous, column, change))
         _column_warnings(step, label, previous, column, change)
     step.columns_dropped = dropped + [c for c, change in changes.items() if change == NOT_CASTABLE]
@@ -487,11 +488,19 @@ def _altered_summary(old: Column, new: Column, change: str | None) -> str:
     what = []
     if _arity(old) != _arity(new):
         what.append(f"changed from {_arity(old)} to {_arity(new)}")
-    if old.default != new.default:
+    if old.default != new.default and not (
+        new.type.serial or (old.type.serial and not new.default)
+    ):
         shown = [f"`{d}`" if d is not None else "none" for d in (old.default, new.default)]
         what.append(f"default changed from {shown[0]} to {shown[1]}")
     if change is not None:
         what.append("type changed")
+    if old.type.serial != new.type.serial:
+        what.append(
+            "column became autoincrementing"
+            if new.type.serial
+            else "column is no longer autoincrementing"
+        )
     if change == NOT_CASTABLE:
         return f"[*] Column `{new.name}` would be dropped and recreated ({', '.join(what)})"
     return f"[*] Altered column `{new.name}` ({', '.join(what)})"
@@ -507,10 +516,6 @@ def _column_change(table: str, old: Column, new: Column) -> str | None:
     does not); what this engine does not write is refused by name."""
     if old.type == new.type:
         return None
-    if old.type.serial != new.type.serial:
-        raise UnsupportedChange(
-            f"column {table}.{new.name}: @default(autoincrement()) added or removed"
-        )
     if "unsupported" in (old.type.kind, new.type.kind):
         raise UnsupportedChange(
             f"column {table}.{new.name}: its type changed from {old.type.sql} to {new.type.sql}"
@@ -518,26 +523,63 @@ def _column_change(table: str, old: Column, new: Column) -> str | None:
     return type_change(old.type.without_serial(), new.type.without_serial())
 
 
-def _altered_column(old: Column, new: Column, change: str | None) -> list[str]:
-    """The clauses altering one kept column."""
+def _altered_column(step: Step, table: Table, old: Column, new: Column, change) -> bool:
+    """Add the clauses (and the statements around the ALTER TABLE) altering
+    one kept column to `step`; False when the column did not change."""
     from generator.sql.identifiers import quote_identifier as q
 
     if change == "not_castable":  # Prisma drops the column and adds it again
-        return [f"DROP COLUMN {q(old.name)}", f"ADD COLUMN     {new.sql}"]
+        step.clauses += [f"DROP COLUMN {q(old.name)}", f"ADD COLUMN     {new.sql}"]
+        return True
+    column = f"ALTER COLUMN {q(new.name)}"
     # Prisma's order within a column: nullability, the default, then the type (measured).
     clauses = []
     if _arity(old) != _arity(new):  # a list to a scalar counts: its NOT NULL is restated
+        clauses.append(f"{column} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL"))
+    if new.type.serial and not old.type.serial:
+        # @default(autoincrement()) added: the sequence a SERIAL column would
+        # have, named as Prisma names it (lower case, unquoted).
+        sequence = _sequence_name(table, new)
+        step.before.append(f"CREATE SEQUENCE {sequence}")
+        clauses.append(f"{column} SET DEFAULT nextval({sql_string(sequence)})")
+        step.after.append(f"ALTER SEQUENCE {sequence} OWNED BY {table.name.sql}.{q(new.name)}")
+    elif old.type.serial and not new.type.serial and new.default is None:
+        # Removed: Prisma also writes `DROP SEQUENCE ""` (it does not know the
+        # name), which fails; the sequence stays, owned by the column.
+        clauses.append(f"{column} DROP DEFAULT")
+    elif old.default != new.default:
         clauses.append(
-            f"ALTER COLUMN {q(new.name)} " + ("SET NOT NULL" if new.not_null else "DROP NOT NULL")
-        )
-    if old.default != new.default:
-        clauses.append(
-            f"ALTER COLUMN {q(new.name)} "
+            f"{column} "
             + (f"SET DEFAULT {new.default}" if new.default is not None else "DROP DEFAULT")
         )
     if change is not None:
-        clauses.append(f"ALTER COLUMN {q(new.name)} SET DATA TYPE {new.type.without_serial().sql}")
-    return clauses
+        # SET DATA TYPE takes a plain type: Prisma writes BIGSERIAL here, which fails.
+        clauses.append(f"{column} SET DATA TYPE {new.type.without_serial().sql}")
+    step.clauses += clauses
+    return bool(clauses)
+
+
+def _sequence_name(table: Table, column: Column) -> str:
+    """`<schema>.<table>_<column>_seq` in lower case, as Prisma writes it: an
+    unquoted name, so one that would need quoting is refused."""
+    import re
+
+    name = f"{table.name.name}_{column.name}_seq".lower()
+    schema = table.name.schema
+    if (
+        not re.fullmatch(r"[a-z_][a-z0-9_]*", name)
+        or len(name.encode()) > 63
+        or schema != schema.lower()
+    ):
+        raise UnsupportedChange(
+            f"column {table.name.name}.{column.name}: @default(autoincrement()) added, and "
+            f"Prisma's sequence name {name} would need quoting or shortening"
+        )
+    if table.name.schema == table.name.default_schema:
+        return name
+    from generator.sql.identifiers import quote_identifier
+
+    return f"{quote_identifier(schema)}.{name}"
 
 
 # --- migrate dev's warnings (sql_destructive_change_checker, the "pure" texts) -----
