@@ -96,3 +96,39 @@ def test_mutated_schemas_never_crash(data, convert):
 def test_seeds_exist():
     assert SEEDS and all(isinstance(s, bytes) for s in SEEDS)
     assert Path(ROOT / "schema.prisma").is_file()
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=mutated())
+def test_the_fast_loop_and_lark_agree_on_broken_schemas(data):
+    """The fast LALR loop (generator/psl/driver.py) gives lark's AST, or hands
+    over to lark and the error is lark's, on every mutation."""
+    from generator.errors import PslError
+    from generator.psl import driver
+    from generator.psl.parser import parse_text
+
+    text = data.decode("utf-8", errors="replace")
+
+    def outcome():
+        try:
+            return parse_text(text, "fuzz.prisma")
+        except PslError as error:
+            return ("error", str(error))
+
+    fast = outcome()
+    original = driver.Driver.parse
+    try:
+        driver.Driver.parse = _lark_only
+        assert outcome() == fast
+    finally:
+        driver.Driver.parse = original
+
+
+def _lark_only(self, text):
+    from generator.psl.driver import Fallback
+
+    raise Fallback("lark's parser, for the comparison")

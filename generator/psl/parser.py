@@ -20,6 +20,7 @@ from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from generator.errors import Diagnostic, PslError
+from generator.psl.driver import Driver, Fallback
 from generator.psl.nodes import (
     Argument,
     ArrayLit,
@@ -474,6 +475,17 @@ def gc_paused():
             gc.enable()
 
 
+_drivers: dict[int, Driver] = {}
+
+
+def _driver(parser: lark.Lark):
+    """The fast LALR loop over `parser`'s tables (generator/psl/driver.py)."""
+    driver = _drivers.get(id(parser))
+    if driver is None:
+        driver = _drivers[id(parser)] = Driver(parser)
+    return driver
+
+
 def parse_source(source: SourceFile) -> SchemaFile:
     """Parse one file.  Raises PslError with a located diagnostic."""
     parser = get_parser()
@@ -482,7 +494,14 @@ def parse_source(source: SourceFile) -> SchemaFile:
     del _comments[:]
     with gc_paused():
         try:
-            blocks = parser.parse(source.text)
+            try:
+                blocks = _driver(parser).parse(source.text)
+            except Fallback:
+                # Not a schema the fast loop finishes: lark's parser, whose
+                # errors make the located diagnostics, starts afresh.
+                _builder.array_depth.clear()
+                del _comments[:]
+                blocks = parser.parse(source.text)
         except UnexpectedInput as error:
             raise PslError([_syntax_diagnostic(source, error)]) from None
         except _SyntaxAt as error:
