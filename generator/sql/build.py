@@ -702,4 +702,7 @@ def _chrono_datetime(text: str) -> str:
 def build_database(schema: Schema, default_schema: str) -> Database:
     """The DDL model of `schema` for a connection whose default schema
     (?schema= in the URL) is `default_schema`."""
-    return _Builder(schema, default_schema).build()
+    from generator.psl.parser import gc_paused
+
+    with gc_paused():  # many small objects, none of them cyclic garbage
+        return _Builder(schema, default_schema).build()
