@@ -2,7 +2,8 @@
 statuses (generator/errors.py has the table of both command families).
 
 One module per command group: schema.py (rewrite, parse), build.py (sql,
-generate, diff), database.py (verify, deploy, relocate, import-sqlite); options.py
+generate, diff), review.py (review, diagram), database.py (verify, deploy, relocate,
+import-sqlite); options.py
 holds the options they share and the guards that turn errors into statuses.
 Only the module of the command that runs is imported (a build step's
 `rewrite --check` pays for click and, when it must parse, lark)."""
@@ -20,6 +21,8 @@ COMMANDS = {
     "sql": ("build", "sql"),
     "generate": ("build", "generate"),
     "diff": ("build", "diff"),
+    "review": ("review", "review"),
+    "diagram": ("review", "diagram"),
     "verify": ("database", "verify"),
     "deploy": ("database", "deploy"),
     "relocate": ("database", "relocate"),

@@ -147,38 +147,10 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         if not quiet:
             say(f"{output}: up to date")
         return {}
-    from generator.emit.generate import generate as generate_files
     from generator.output import write_files
 
     outcome, location = isolated(path, options, None, quiet)
-    root = str(location) if location is not None and location.is_dir() else None
-
-    def build(rewritten):
-        from generator.emit.generate import migrations_path
-
-        history = _history(
-            output,
-            migrations_path(outcome, root, rewritten),
-            folder,
-            options,
-            settings.get("shadow_database_url"),
-        )
-        return generate_files(
-            outcome,
-            root,
-            options.schema,
-            folder,
-            outcome.plan.converted_from if outcome.changed_paths else None,
-            rewritten=rewritten,
-            history=history,
-            appended=_appended_name(output / migrations_path(outcome, root, rewritten), settings),
-            output_dir=output_dir,
-            prisma_version=options.prisma_version,
-            healthcheck_path=settings["healthcheck_path"],
-            dev_sqlite=settings["dev_sqlite"],
-        )
-
-    generated = from_isolated(outcome, build)
+    generated = generated_outputs(outcome, location, output, folder, options, settings)
     for note in generated.notes:
         if not quiet or note.startswith("warning:"):  # -q: only errors and warnings
             say(note)
@@ -204,6 +176,40 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         if not changed:
             say(f"{output}: up to date")
     return changed
+
+
+def generated_outputs(outcome, location, output: Path, folder: str, options, settings: dict):
+    """What generate writes into `output` for an isolated input (Generated:
+    the files, the migration appended if any, the notes), nothing written."""
+    from generator.emit.generate import generate as generate_files
+    from generator.emit.generate import migrations_path
+
+    root = str(location) if location is not None and location.is_dir() else None
+
+    def build(rewritten):
+        history = _history(
+            output,
+            migrations_path(outcome, root, rewritten),
+            folder,
+            options,
+            settings.get("shadow_database_url"),
+        )
+        return generate_files(
+            outcome,
+            root,
+            options.schema,
+            folder,
+            outcome.plan.converted_from if outcome.changed_paths else None,
+            rewritten=rewritten,
+            history=history,
+            appended=_appended_name(output / migrations_path(outcome, root, rewritten), settings),
+            output_dir=repository_relative(output),
+            prisma_version=options.prisma_version,
+            healthcheck_path=settings["healthcheck_path"],
+            dev_sqlite=settings["dev_sqlite"],
+        )
+
+    return from_isolated(outcome, build)
 
 
 def _history(output: Path, migrations, baseline: str | None, options, shadow_url: str | None):

@@ -71,6 +71,10 @@ class Step:
     recreated: bool = False  # CreateIndex of an index its column's recreation dropped
     primary_key_added: bool = False  # AlterTable's ADD CONSTRAINT … PRIMARY KEY
     columns_dropped: list[str] = field(default_factory=list)  # AlterTable's, recreated ones too
+    # AlterTable's columns by what happens to them, for the review's rules:
+    # name -> "added" | "dropped" | "recreated" | "safe" | "risky" (a cast) | "altered"
+    column_changes: dict[str, str] = field(default_factory=dict)
+    made_required: list[str] = field(default_factory=list)  # AlterTable's SET NOT NULL columns
     previous_values: list[str] = field(default_factory=list)  # a recreated enum's old values
 
 
@@ -439,12 +443,31 @@ def _alter_table(old: Table, new: Table, changes: dict) -> Step:
         step.summary.append(_altered_summary(previous, column, change))
         _column_warnings(step, label, previous, column, change)
     step.columns_dropped = dropped + [c for c, change in changes.items() if change == NOT_CASTABLE]
+    step.column_changes = {name: "dropped" for name in dropped} | {name: "added" for name in added}
+    for previous in old.columns:
+        column = new_columns.get(previous.name)
+        if column is not None and _column_touched(previous, column, changes[column.name]):
+            change = changes[column.name]
+            step.column_changes[column.name] = (
+                "recreated" if change == NOT_CASTABLE else change or "altered"
+            )
+            if not previous.not_null and column.not_null and not previous.type.array:
+                step.made_required.append(column.name)
     if add_pk:
         step.primary_key_added = True
         step.summary.append(f"[+] Added primary key on columns ({', '.join(new.primary_key)})")
         names = ", ".join(q(c) for c in new.primary_key)
         step.clauses.append(f"ADD CONSTRAINT {q(new.primary_key_name)} PRIMARY KEY ({names})")
     return step
+
+
+def _column_touched(old: Column, new: Column, change: str | None) -> bool:
+    return (
+        change is not None
+        or _arity(old) != _arity(new)
+        or old.default != new.default
+        or (old.type.serial != new.type.serial)
+    )
 
 
 def _column_warnings(step: Step, table: str, old: Column, new: Column, change: str | None) -> None:
@@ -842,6 +865,14 @@ def summary(steps: list[Step]) -> str:
     removed enums and tables, then each changed enum and table (by name)."""
     if not steps:
         return "No difference detected.\n"
+    return "".join(
+        f"\n{header}\n" + "".join(f"{line}\n" for line in lines)
+        for header, lines in sections(steps)
+    )
+
+
+def sections(steps: list[Step]) -> list[tuple[str, list[str]]]:
+    """The summary as (header, lines) sections, in Prisma's order."""
     sections: list[tuple[str, list[str]]] = []
     for kind, header in (
         ("DropExtension", "[-] Removed extensions"),
@@ -880,9 +911,7 @@ def summary(steps: list[Step]) -> str:
         sections.append(
             (f"[*] Changed the `{table}` table", [f"  {line}" for line in tables[table]])
         )
-    return "".join(
-        f"\n{header}\n" + "".join(f"{line}\n" for line in lines) for header, lines in sections
-    )
+    return sections
 
 
 def _table_line(step: Step) -> tuple[str | None, list[str]]:

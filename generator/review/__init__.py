@@ -1,0 +1,1 @@
+"""The review of a pull request's schema change: rules, locations, formats."""
