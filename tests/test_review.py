@@ -397,3 +397,55 @@ def test_the_output_folder_history_is_reviewed(repo):
     assert (
         found["applied-migration-edited"]["path"] == f"out/migrations/{baseline.name}/migration.sql"
     )
+
+
+# --- AnythingLLM's real history --------------------------------------------------------
+
+HISTORY = [
+    "mintplex__schema.prisma__a126b5f5__2023-09-28.prisma",
+    "mintplex__schema.prisma__fcb591d3__2023-12-07.prisma",
+    "mintplex__schema.prisma__2c9cb28d__2024-10-29.prisma",
+    "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma",
+    "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma",
+]
+GOLDEN = Path(__file__).parent / "data" / "review"
+DATA_LOSS = {"table-dropped", "column-dropped", "enum-value-removed", "column-recreated"}
+
+
+def release(name: str) -> str:
+    return name.rsplit("__", 1)[1].removesuffix(".prisma")
+
+
+@pytest.mark.parametrize("step", range(len(HISTORY) - 1), ids=lambda i: release(HISTORY[i + 1]))
+def test_anythingllms_upgrades_are_reviewed_as_prisma_warns(corpus, prisma, tmp_path, step):
+    """Each real upgrade: the data-loss findings are exactly the destructive
+    changes Prisma warns about, the migration is Prisma's, and the markdown is
+    the golden file (PRISMA_ISOLATE_RECORD=1 rewrites it, to be read against
+    Prisma's diff before committing)."""
+    from prisma_harness import without_datasource_urls
+    from test_diff import isolated_text
+
+    before, after = (corpus / "anythingllm" / HISTORY[i] for i in (step, step + 1))
+    (tmp_path / "base.prisma").write_text(before.read_text())
+    (tmp_path / "schema.prisma").write_text(after.read_text())
+    args = ["schema.prisma", "--from", "base.prisma", "--provider", "postgresql"]
+    args += ["--prisma-version", "7.0"]
+    report = json.loads(run(*args, "--format", "json", cwd=tmp_path).stdout)
+    theirs = prisma.diff_schemas(
+        [("schema.prisma", without_datasource_urls(isolated_text(before)))],
+        [("schema.prisma", without_datasource_urls(isolated_text(after)))],
+        "anythingllm",
+    )
+    body = report["migration"].split("\n*/\n", 1)[-1]
+    assert body == theirs
+    destructive = [w for w in report["prisma_warnings"] if "drop" in w or "removed" in w]
+    losses = [f for f in report["findings"] if f["name"] in DATA_LOSS]
+    assert len(losses) == len(destructive), (losses, destructive)
+    for finding in losses:
+        assert finding["path"] == "schema.prisma"
+    markdown = run(*args, "--format", "markdown", cwd=tmp_path).stdout
+    golden = GOLDEN / f"anythingllm-{release(HISTORY[step])}-to-{release(HISTORY[step + 1])}.md"
+    if os.environ.get("PRISMA_ISOLATE_RECORD"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(markdown)
+    assert markdown == golden.read_text()
