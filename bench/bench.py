@@ -348,6 +348,8 @@ def evolution_figures(work: Path, floor: float, repeat: int) -> None:
             f"generate re-run on the unchanged 2025-11 schema, cold: {same * 1000:.0f} ms, "
             f"{same / floor:.2f}x the import floor"
         )
+    if all(path.is_file() for path in releases):
+        review_figures(work, releases, floor, repeat)
     texts = [synthetic_schema(1000, release) for release in (1, 2)]
     parsed = [parse_text(text) for text in texts]
     built = [build_database(schema, "public") for schema in parsed]
@@ -359,6 +361,45 @@ def evolution_figures(work: Path, floor: float, repeat: int) -> None:
         f"in-process diff of two 1,000-model releases ({len(steps)} steps): diff + render "
         f"{differ * 1000:.0f} ms, building both DDL models {build * 1000:.0f} ms, "
         f"parsing both texts {parse * 1000:.0f} ms"
+    )
+
+
+def review_figures(work: Path, releases: list[Path], floor: float, repeat: int) -> None:
+    """Whole-process `review` of AnythingLLM's 2025-11 → 2026-08 change in a git
+    repository (the merge base found and the base's schema read through git),
+    cold, beside the import floor."""
+    repo = work / "review-repo"
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "bench@example.com")
+    git("config", "user.name", "bench")
+    shutil.copy(releases[0], repo / "schema.prisma")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "change")
+    shutil.copy(releases[1], repo / "schema.prisma")
+    command = [sys.executable, "-m", "generator", "review", "schema.prisma"]
+    command += ["--provider", "postgresql", "--format", "markdown", "--fail-on", "never"]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            command,
+            cwd=repo,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"},
+        )
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
+    print(
+        f"review of AnythingLLM 2025-11 → 2026-08 (git merge base, markdown), cold: "
+        f"{seconds * 1000:.0f} ms, {seconds / floor:.2f}x the import floor"
     )
 
 

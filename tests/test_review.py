@@ -449,3 +449,13 @@ def test_anythingllms_upgrades_are_reviewed_as_prisma_warns(corpus, prisma, tmp_
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(markdown)
     assert markdown == golden.read_text()
+
+
+def test_every_rule_is_documented_in_the_readme():
+    from conftest import ROOT
+
+    from generator.review.rules import RULES
+
+    readme = (ROOT / "README.md").read_text()
+    for rule in RULES:
+        assert f"| `{rule.id}` | `{rule.name}` | {rule.severity} |" in readme, rule.id
