@@ -157,3 +157,16 @@ def test_the_caches_live_in_one_private_place_and_turn_off_together(tmp_path):
     assert not home.exists() or not any(home.rglob("*"))
     jinja = cache / "jinja"
     assert any(jinja.iterdir()) and (jinja.stat().st_mode & 0o777) == 0o700
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject.toml lists the packages by hand: a new one must be there."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "generator").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert found - {"generator.templates"} <= listed
