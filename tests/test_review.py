@@ -160,6 +160,28 @@ def test_isolation_rules(tmp_path):
     assert "identifier-too-long" not in rules_in(report)
 
 
+def test_index_names_must_be_unique_across_the_database(tmp_path):
+    def indexed(a: str, b: str) -> str:
+        return (
+            HEAD
+            + model("A", "  n String\n", f'\n  @@index([n], map: "{a}")\n')
+            + model("B", "  n String\n", f'\n  @@index([n], map: "{b}")\n')
+        )
+
+    before = HEAD + model("A", "  n String\n") + model("B", "  n String\n")
+    for extra in ([], ["--keep-in-public", "B"]):  # one schema, then two
+        _, report = review_of(tmp_path, before, indexed("same_idx", "same_idx"), *extra)
+        assert "name-collision" in rules_in(report)
+        _, report = review_of(tmp_path, before, indexed("a_idx", "b_idx"), *extra)
+        assert "name-collision" not in rules_in(report)
+
+
+def test_enum_values_added_are_not_a_removal(tmp_path):
+    before = HEAD + "enum Role {\n  ADMIN\n  USER\n}\n\n" + model("A", "  r Role\n")
+    after = HEAD + "enum Role {\n  ADMIN\n  USER\n  GUEST\n}\n\n" + model("A", "  r Role\n")
+    assert "enum-value-removed" not in rules_in(review_of(tmp_path, before, after)[1])
+
+
 def test_a_schema_already_listing_schemas_needs_schema_on_every_block(tmp_path):
     listed = 'datasource db {\n  provider = "postgresql"\n  schemas  = ["anythingllm"]\n}\n\n'
     before = listed + 'model A {\n  id Int @id\n\n  @@schema("anythingllm")\n}\n'
@@ -167,6 +189,8 @@ def test_a_schema_already_listing_schemas_needs_schema_on_every_block(tmp_path):
     _, report = review_of(tmp_path, before, after)
     (finding,) = [f for f in report["findings"] if f["name"] == "schema-not-listed"]
     assert finding["line"] == after.splitlines().index("model B {") + 1
+    safe = before + '\nmodel B {\n  id Int @id\n\n  @@schema("anythingllm")\n}\n'
+    assert "schema-not-listed" not in rules_in(review_of(tmp_path, before, safe)[1])
 
 
 def test_an_unchanged_schema_is_one_line_and_exit_0(tmp_path):

@@ -89,6 +89,14 @@ def sql(path, isolation, stdin_filename, quiet, verbose):
     show_default=True,
     help="railway.toml's healthcheckPath (AnythingLLM answers /api/ping).",
 )
+@click.option(
+    "--deploy-with",
+    type=click.Choice(["prisma-isolate", "prisma"]),
+    default="prisma-isolate",
+    show_default=True,
+    help="railway.toml's pre-deploy command: prisma-isolate deploy (and verify), or Prisma's "
+    "own `prisma migrate deploy` for an image without Python.",
+)
 @shadow_database_url_option
 @isolation_options
 @click.option(
@@ -101,6 +109,7 @@ def generate(
     migration_name,
     dev_sqlite,
     healthcheck_path,
+    deploy_with,
     shadow_database_url,
     isolation,
     check,
@@ -118,6 +127,7 @@ def generate(
         "dev_sqlite": dev_sqlite,
         "migration_name": migration_name,
         "shadow_database_url": shadow_database_url,
+        "deploy_with": deploy_with,
     }
     changed = run_guarded(
         verbose, lambda: _generate(path, output, migration_name, options, settings, check, quiet)
@@ -142,6 +152,7 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         output_dir,
         settings["healthcheck_path"],
         str(settings["dev_sqlite"]),
+        settings["deploy_with"],
     )
     if key is not None and cache.outputs_up_to_date(key, output):
         if not quiet:
@@ -207,6 +218,7 @@ def generated_outputs(outcome, location, output: Path, folder: str, options, set
             prisma_version=options.prisma_version,
             healthcheck_path=settings["healthcheck_path"],
             dev_sqlite=settings["dev_sqlite"],
+            deploy_with=settings.get("deploy_with", "prisma-isolate"),
         )
 
     return from_isolated(outcome, build)

@@ -65,6 +65,7 @@ def generate(
     prisma_version=None,
     healthcheck_path: str = "/api/ping",
     dev_sqlite: bool = False,
+    deploy_with: str = "prisma-isolate",  # railway.toml's migrate command: ours or Prisma's
 ) -> Generated:
     """`outcome` is the rewrite of the input; `root` its folder for a schema
     folder (None for a single file)."""
@@ -119,11 +120,15 @@ def generate(
     source = PurePosixPath(next(iter(files))).name if root is None else "the schema folder"
     files[script_filename(schema_name)] = verification_script(expected, source)
     deploy_target = str(PurePosixPath(output_dir) / schema_file)
-    files["railway.toml"] = railway_toml(source, schema_name, deploy_target, healthcheck_path)
+    config = None
     if not datasource_url_allowed(prisma_version):
         files["prisma.config.ts"] = prisma_config_ts(
             source, schema_name, schema_file, str(migrations)
         )
+        config = str(PurePosixPath(output_dir) / "prisma.config.ts")
+    files["railway.toml"] = railway_toml(
+        source, schema_name, deploy_target, healthcheck_path, deploy_with, config
+    )
     if converted_from is not None and (history is None or not history.migrations):
         notes.append(
             f"note: the schema was converted from {converted_from}; its old migration history "

@@ -75,13 +75,29 @@ def verification_script(expected: dict, source: str) -> str:
     return text
 
 
-def railway_toml(source: str, schema: str, deploy_target: str, healthcheck_path: str) -> str:
+def railway_toml(
+    source: str,
+    schema: str,
+    deploy_target: str,
+    healthcheck_path: str,
+    deploy_with: str = "prisma-isolate",
+    prisma_config: str | None = None,
+) -> str:
+    """Railway's config.  `deploy_with` "prisma" runs Prisma's own migrate
+    deploy (an image without Python: the migrations are Prisma's), through
+    `prisma_config` (prisma.config.ts) for Prisma 7, else --schema."""
+    if deploy_with == "prisma":
+        target = f"--config {prisma_config}" if prisma_config else f"--schema {deploy_target}"
+        command = f"npx prisma migrate deploy {target}"
+    else:
+        command = f"prisma-isolate deploy {deploy_target} --schema {schema} --env production"
     return render(
         "railway.toml.jinja",
         version=__version__,
         source=source,
         schema=schema,
-        deploy_command=f"prisma-isolate deploy {deploy_target} --schema {schema} --env production",
+        deploy_command=command,
+        deploy_with=deploy_with,
         healthcheck_path=healthcheck_path,
         healthcheck_timeout=300,  # verify's default connection window, Railway's maximum wait
         restart_retries=10,

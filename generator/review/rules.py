@@ -454,12 +454,22 @@ def _isolation(after: Database, listed_schemas: list[str] | None) -> list[Findin
                     table=table.name.name,
                     column=fk.columns[0],
                 )
+    # Primary keys and indexes share one namespace across the whole database
+    # for Prisma (and one per schema for PostgreSQL); foreign keys, one per table.
     names: dict[str, list[tuple[str, str]]] = {}
     for table in after.tables:
         owned = [table.primary_key_name] if table.primary_key_name else []
-        owned += [i.name for i in table.indexes] + [f.name for f in table.foreign_keys]
+        owned += [i.name for i in table.indexes]
         for name in owned:
             names.setdefault(name, []).append((table.name.schema, table.name.name))
+        keys = [f.name for f in table.foreign_keys]
+        for name in sorted({k for k in keys if keys.count(k) > 1}):
+            add(
+                "PI404",
+                f"foreign key name `{name}` is used twice on `{table.name.name}`",
+                table=table.name.name,
+            )
+        for name in owned + keys:
             if len(name.encode()) > 63:
                 add(
                     "PI405",
@@ -468,12 +478,12 @@ def _isolation(after: Database, listed_schemas: list[str] | None) -> list[Findin
                     table=table.name.name,
                 )
     for name, owners in names.items():
-        schemas = sorted({schema for schema, _ in owners})
-        if len(schemas) > 1:
+        if len(owners) > 1:
+            where = ", ".join(f"{schema}.{table}" for schema, table in owners)
             add(
                 "PI404",
-                f"`{name}` is used in schemas {', '.join(schemas)}: Prisma needs "
-                "constraint and index names unique across schemas",
+                f"`{name}` names an index or primary key of {where}: Prisma needs these "
+                "names unique across the database (PostgreSQL, within a schema)",
                 table=owners[-1][1],
             )
     return found
