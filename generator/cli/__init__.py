@@ -17,6 +17,7 @@ import click
 # command -> (module, function), in the order --help lists them
 COMMANDS = {
     "rewrite": ("schema", "rewrite"),
+    "format": ("schema", "format_"),
     "parse": ("schema", "parse"),
     "sql": ("build", "sql"),
     "generate": ("build", "generate"),

@@ -1,5 +1,6 @@
 """Commands on a schema file: `rewrite` (the isolation rewrite, with black's
-write-back modes) and `parse`."""
+write-back modes), `format` (Prisma's canonical layout, the same modes) and
+`parse`."""
 
 from __future__ import annotations
 
@@ -216,6 +217,110 @@ def _destination(name: str, location: Path | None, output: str, several: bool) -
     if several or folder.is_dir() or output.endswith(("/", os.sep)):
         return folder / filename
     return folder
+
+
+def _validates(schema) -> bool:
+    """Prisma completes relations only in a schema that validates otherwise."""
+    from generator.errors import PslError
+    from generator.psl.checks import check
+
+    try:
+        check(schema)
+    except PslError:
+        return False
+    return True
+
+
+class _Formatted:
+    """A formatted input as the write-back helpers take it (as an Outcome)."""
+
+    def __init__(self, originals: dict[str, str], outputs: dict[str, str]):
+        self.originals, self.outputs = originals, outputs
+
+    @property
+    def changed_paths(self) -> list[str]:
+        return [name for name, text in self.outputs.items() if text != self.originals[name]]
+
+
+@click.command("format")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=str),
+    help="Write the result here (a file, or a folder for a schema folder or several inputs).",
+)
+@click.option("--in-place", is_flag=True, help="Rewrite the input files themselves.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
+)
+@stdin_filename_option
+@quiet_verbose()
+def format_(paths, output, in_place, check, diff, color, stdin_filename, quiet, verbose):
+    """Write schemas in Prisma's canonical layout, as `prisma format` does
+    (byte for byte), without Node."""
+    if output is not None and in_place:
+        fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
+    mode = WriteBack.choose(check, diff, in_place, output)
+    _check_write_back(mode, paths, output)
+    counts: Counter = Counter()
+    status = EXIT_OK
+    for path in paths:
+        one, changed = attempt(
+            verbose,
+            partial(_format_one, path, output, mode, color, stdin_filename, quiet, len(paths) > 1),
+            subject=f" for {path}",
+        )
+        status = max(status, one)
+        if not one:
+            counts["changed" if changed else "unchanged"] += 1
+    if mode.checks and counts["changed"] and status == EXIT_OK:
+        status = EXIT_CHANGES
+    if not quiet and mode is not WriteBack.STDOUT and counts.total():
+        verb = "would be reformatted" if mode.writes_nothing else "reformatted"
+        parts = [
+            f"{counts[key]} schema{'s' if counts[key] != 1 else ''} {words}"
+            for key, words in (("changed", verb), ("unchanged", "already formatted"))
+            if counts[key]
+        ]
+        say(", ".join(parts) + ".")
+    sys.exit(status)
+
+
+def _format_one(path, output, mode, color, stdin_filename, quiet, several) -> bool:
+    from generator.errors import UsageError
+    from generator.format.canonical import NotCanonical
+    from generator.format.render import format_checked
+
+    schema, location = read_input(path, stdin_filename)
+    originals = {f.source.path: f.source.text for f in schema.files}
+    from generator.format.canonical import incomplete_relations
+
+    missing = incomplete_relations(schema) if _validates(schema) else []
+    if missing:
+        raise UsageError(
+            f"{path}: prisma format would add relation fields here ({'; '.join(missing[:3])}"
+            f"{' …' if len(missing) > 3 else ''}); add them, then format"
+        )
+    try:
+        outputs = {f.source.path: format_checked(f) for f in schema.files}
+    except NotCanonical as error:
+        raise UsageError(f"{path}: cannot format {error}") from None
+    formatted = _Formatted(originals, outputs)
+    changed = formatted.changed_paths
+    if mode in (WriteBack.DIFF, WriteBack.CHECK_DIFF):
+        _print_diffs(formatted, changed, color)
+    if mode.checks and not quiet:
+        for name in changed:
+            say(f"would reformat {name}")
+    if not mode.writes_nothing:
+        _write_back(formatted, changed, mode, location, output, several, quiet)
+    return bool(changed)
 
 
 @click.command()

@@ -1,0 +1,1 @@
+"""The Prisma file in Prisma's canonical layout (`prisma-isolate format`)."""
