@@ -219,18 +219,6 @@ def _destination(name: str, location: Path | None, output: str, several: bool) -
     return folder
 
 
-def _validates(schema) -> bool:
-    """Prisma completes relations only in a schema that validates otherwise."""
-    from generator.errors import PslError
-    from generator.psl.checks import check
-
-    try:
-        check(schema)
-    except PslError:
-        return False
-    return True
-
-
 class _Formatted:
     """A formatted input as the write-back helpers take it (as an Outcome)."""
 
@@ -299,9 +287,9 @@ def _format_one(path, output, mode, color, stdin_filename, quiet, several) -> bo
 
     schema, location = read_input(path, stdin_filename)
     originals = {f.source.path: f.source.text for f in schema.files}
-    from generator.format.canonical import incomplete_relations
+    from generator.format.canonical import relations_prisma_would_add
 
-    missing = incomplete_relations(schema) if _validates(schema) else []
+    missing = relations_prisma_would_add(schema)
     if missing:
         raise UsageError(
             f"{path}: prisma format would add relation fields here ({'; '.join(missing[:3])}"

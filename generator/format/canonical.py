@@ -64,6 +64,9 @@ class Item:
 @dataclass
 class Layout:
     items: list[Item] = field(default_factory=list)
+    # Whether Prisma's indented-block-comment quirk (comment_rows) was applied:
+    # its formatter is then not a fixed point, and neither is this one.
+    quirk: bool = False
 
 
 # --- expressions: one render function per node kind -----------------------------------
@@ -128,14 +131,19 @@ def field_type(node: FieldType) -> str:
 # --- comments ----------------------------------------------------------------------
 
 
-def comment_rows(comment: Comment, table: Table) -> None:
+def comment_rows(comment: Comment, table: Table, indent: str = "") -> bool:
+    """A comment's rows.  `indent` is what stands before a /* */ comment that
+    continues a comment block (the line above is a comment too): Prisma's
+    grammar takes it into the comment's text there, and then cuts the markers
+    off that text (so `    /* x */` reads as `  /* x `)."""
     if comment.kind != "block":
         table.start_row()
         table.suffix(comment.text)
-        return
+        return False
     table.start_row()
     table.suffix("/**")
-    for line in comment.text[2:-2].splitlines():
+    text = indent + comment.text
+    for line in text[2:-2].splitlines():
         line = line.strip()
         if line.startswith("*"):
             line = line[1:].lstrip()
@@ -144,6 +152,7 @@ def comment_rows(comment: Comment, table: Table) -> None:
             table.suffix(" * " + line)
     table.start_row()
     table.suffix(" */")
+    return bool(indent)
 
 
 def _trailing(node, table: Table) -> None:
@@ -230,7 +239,7 @@ def _events(block, source) -> list[tuple]:
     return events
 
 
-def body(block, source) -> list[str]:
+def body(block, source, quirks: list) -> list[str]:
     """The lines of a block's body (unindented; "" for a blank line)."""
     events = _events(block, source)
     lines: list[str] = []
@@ -259,8 +268,7 @@ def body(block, source) -> list[str]:
                 table.start_row()
             attributes.sort(key=lambda pair: _order(pair[1]))
             for comments, node in attributes:
-                for c in comments or ():
-                    comment_rows(c, table)
+                _comment_block(comments or [], table, source, quirks)
                 _attribute_row(node, table)
             lines += table.lines()
             return lines
@@ -274,8 +282,7 @@ def body(block, source) -> list[str]:
                 if ate:
                     lines += table.lines()
                     table.start_row()
-                for c in event[1]:
-                    comment_rows(c, table)
+                _comment_block(event[1], table, source, quirks)
         elif isinstance(event[1], Attribute):
             attributes.append((pending, event[1]))
             pending = None
@@ -286,6 +293,19 @@ def body(block, source) -> list[str]:
                 table.verbatim(text.rstrip("\r\n"))
             else:
                 _ROWS[type(node)](node, table)
+
+
+def _comment_block(comments: list[Comment], table: Table, source, quirks: list) -> None:
+    """Consecutive comment lines: every one after the first brings its
+    indentation along (see comment_rows)."""
+    for i, c in enumerate(comments):
+        if comment_rows(c, table, _indent(c, source) if i else ""):
+            quirks.append(c)
+
+
+def _indent(comment: Comment, source) -> str:
+    before = source.text[source.line_start(comment.span.start) : comment.span.start]
+    return before if not before.strip() else ""
 
 
 def _needs_verbatim(node) -> bool:
@@ -341,6 +361,19 @@ def incomplete_relations(schema) -> list[str]:
     return problems
 
 
+def relations_prisma_would_add(schema) -> list[str]:
+    """incomplete_relations, where Prisma completes them: in a schema that
+    otherwise validates."""
+    from generator.errors import PslError
+    from generator.psl.checks import check
+
+    try:
+        check(schema)
+    except PslError:
+        return []
+    return incomplete_relations(schema)
+
+
 def _has_fields(node: Field) -> bool:
     relation = next((a for a in node.attributes if a.name == "relation"), None)
     return relation is not None and relation.argument("fields") is not None
@@ -376,7 +409,11 @@ def layout(schema_file: SchemaFile) -> Layout:
                 blank = gap
         if kind == "comment":
             table = Table()
-            comment_rows(node, table)
+            continues = (
+                previous is not None and previous[2] == "comment" and first - previous[1] == 1
+            )
+            if comment_rows(node, table, _indent(node, source) if continues else ""):
+                result.quirk = True
             lines = table.lines()
             if (
                 result.items
@@ -393,6 +430,8 @@ def layout(schema_file: SchemaFile) -> Layout:
         else:
             if node.trailing:
                 raise NotCanonical(f"a comment after `{node.name}`'s closing brace")
-            result.items.append(Item(body(node, source), node.keyword, node.name, blank))
+            quirks: list = []
+            result.items.append(Item(body(node, source, quirks), node.keyword, node.name, blank))
+            result.quirk = result.quirk or bool(quirks)
         previous = (first, last, kind, node)
     return result
