@@ -244,3 +244,39 @@ def test_a_schema_folder_is_formatted_file_by_file(tmp_path):
     assert cli(str(folder), "--in-place").returncode == 0
     assert (folder / "a.prisma").read_text() == TIDY
     assert parse_path(folder)  # still one schema
+
+
+def _is_formatted(path: Path) -> bool:
+    return cli(str(path), "--check").returncode == 0
+
+
+def test_rewrite_format_and_the_schemas_generate_makes_are_in_prismas_layout(corpus, tmp_path):
+    """rewrite --format; generate's --dev-sqlite variant always; its isolated
+    schema.prisma when the input was in Prisma's layout (else the rewrite's
+    minimal edits stay as they are)."""
+    messy = corpus / "anythingllm" / "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma"
+    assert not _is_formatted(messy)
+    rewritten = tmp_path / "rewritten.prisma"
+    tool = [sys.executable, "-m", "generator"]
+    subprocess.run(
+        [*tool, "rewrite", str(messy), "--provider", "postgresql", "--format", "-o", str(rewritten)]
+        + ["-q"],
+        check=True,
+    )
+    assert _is_formatted(rewritten)
+
+    def generate(schema: Path, out: Path) -> None:
+        subprocess.run(
+            [*tool, "generate", str(schema), "-o", str(out), "--provider", "postgresql"]
+            + ["--dev-sqlite", "-q"],
+            check=True,
+        )
+
+    generate(messy, tmp_path / "a")
+    assert _is_formatted(tmp_path / "a" / "dev-sqlite" / "schema.prisma")
+    assert not _is_formatted(tmp_path / "a" / "schema.prisma")  # minimal edits, as written
+    tidy = tmp_path / "tidy.prisma"
+    tidy.write_text(cli(str(messy)).stdout)
+    generate(tidy, tmp_path / "b")
+    assert _is_formatted(tmp_path / "b" / "schema.prisma")
+    assert _is_formatted(tmp_path / "b" / "dev-sqlite" / "schema.prisma")

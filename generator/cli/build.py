@@ -160,7 +160,12 @@ def _generate(path, output: Path, migration_name, options, settings, check, quie
         return {}
     from generator.output import write_files
 
-    outcome, location = isolated(path, options, None, quiet)
+    def layout_of(schema) -> None:
+        from generator.format.render import is_canonical
+
+        settings["canonical_input"] = is_canonical(schema)
+
+    outcome, location = isolated(path, options, None, quiet, before=layout_of)
     generated = generated_outputs(outcome, location, output, folder, options, settings)
     for note in generated.notes:
         if not quiet or note.startswith("warning:"):  # -q: only errors and warnings
@@ -219,6 +224,7 @@ def generated_outputs(outcome, location, output: Path, folder: str, options, set
             healthcheck_path=settings["healthcheck_path"],
             dev_sqlite=settings["dev_sqlite"],
             deploy_with=settings.get("deploy_with", "prisma-isolate"),
+            canonical_input=settings.get("canonical_input", False),
         )
 
     return from_isolated(outcome, build)

@@ -321,11 +321,15 @@ def read_input(path: str, stdin_filename: str | None):
     return parse_path(location), location
 
 
-def isolated(path: str, options, stdin_filename: str | None, quiet: bool):
-    """Parse and isolate one input (file, folder or '-'); print the rewrite's messages."""
+def isolated(path: str, options, stdin_filename: str | None, quiet: bool, before=None):
+    """Parse and isolate one input (file, folder or '-'); print the rewrite's
+    messages.  `before(schema)` sees the parsed input before the rewrite
+    (which consumes it)."""
     from generator.isolation.isolate import isolate
 
     schema, location = read_input(path, stdin_filename)
+    if before is not None:
+        before(schema)
     outcome = isolate(schema, options)
     for message in outcome.plan.messages:
         if message.severity == "warning" or not quiet:

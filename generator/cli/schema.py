@@ -74,10 +74,28 @@ class WriteBack(Enum):
     default=None,
     help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
 )
+@click.option(
+    "--format",
+    "canonical",
+    is_flag=True,
+    help="Then write the result in Prisma's canonical layout (as prisma format).",
+)
 @isolation_options
 @stdin_filename_option
 @quiet_verbose("List every change; tracebacks for internal errors.")
-def rewrite(paths, output, in_place, check, diff, color, isolation, stdin_filename, quiet, verbose):
+def rewrite(
+    paths,
+    output,
+    in_place,
+    check,
+    diff,
+    color,
+    canonical,
+    isolation,
+    stdin_filename,
+    quiet,
+    verbose,
+):
     """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
     if output is not None and in_place:
         fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
@@ -100,6 +118,7 @@ def rewrite(paths, output, in_place, check, diff, color, isolation, stdin_filena
                 quiet,
                 verbose,
                 len(paths) > 1,
+                canonical,
             ),
             subject=f" for {path}",
         )
@@ -141,10 +160,12 @@ def _has_warnings(outcome) -> bool:
     return any(m.severity != "note" for m in outcome.plan.messages)
 
 
-def _rewrite_one(path, output, mode, options, color, stdin_filename, quiet, verbose, several):
+def _rewrite_one(
+    path, output, mode, options, color, stdin_filename, quiet, verbose, several, canonical=False
+):
     from generator import cache
 
-    cacheable = mode.writes_nothing or mode is WriteBack.IN_PLACE
+    cacheable = (mode.writes_nothing or mode is WriteBack.IN_PLACE) and not canonical
     cache_key = cache.schema_key(path, options) if cacheable else None
     if cache_key is not None and cache.is_isolated(cache_key):
         return False  # these exact bytes were isolated already: nothing to parse
@@ -161,6 +182,13 @@ def _rewrite_one(path, output, mode, options, color, stdin_filename, quiet, verb
     if verbose and not quiet:
         for change in outcome.plan.changes:
             say(f"  {change.description}")
+    if canonical:
+        from generator.cli.options import rewritten_schema
+        from generator.format.render import format_checked
+
+        outcome.outputs = {
+            f.source.path: format_checked(f) for f in rewritten_schema(outcome).files
+        }
     changed = outcome.changed_paths
     if mode in (WriteBack.DIFF, WriteBack.CHECK_DIFF):
         _print_diffs(outcome, changed, color)

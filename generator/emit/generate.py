@@ -66,6 +66,7 @@ def generate(
     healthcheck_path: str = "/api/ping",
     dev_sqlite: bool = False,
     deploy_with: str = "prisma-isolate",  # railway.toml's migrate command: ours or Prisma's
+    canonical_input: bool = False,  # the input was in Prisma's layout: so is the output
 ) -> Generated:
     """`outcome` is the rewrite of the input; `root` its folder for a schema
     folder (None for a single file)."""
@@ -74,10 +75,16 @@ def generate(
             [SourceFile(p, t) for p, t in outcome.outputs.items()]
         )
     require_postgresql(rewritten)
+    outputs = dict(outcome.outputs)
+    if canonical_input:
+        # The input was in Prisma's layout: the rewrite's edits are laid out so too.
+        from generator.format.render import format_file
+
+        outputs = {f.source.path: format_file(f) for f in rewritten.files}
     files: dict[str, str] = {}
     datasource_file = rewritten.datasources()[0].span.source.path
-    if root is None and len(outcome.outputs) == 1:
-        (text,) = outcome.outputs.values()
+    if root is None and len(outputs) == 1:
+        (text,) = outputs.values()
         files["schema.prisma"] = text
         migrations = PurePosixPath("migrations")
         schema_file = "schema.prisma"
@@ -89,15 +96,19 @@ def generate(
             pure = PurePosixPath(path)
             return pure.relative_to(root) if root is not None else pure
 
-        for path, text in outcome.outputs.items():
+        for path, text in outputs.items():
             files[str(relative(path))] = text
         migrations = relative(datasource_file).parent / "migrations"
         schema_file = str(relative(datasource_file).parent)  # Prisma takes the folder
     schema_files = dict(files)  # the isolated schema: what the history record keeps
     if dev_sqlite:
+        from generator.format.render import format_file
         from generator.isolation.sqlite_variant import sqlite_variant
+        from generator.psl.parser import parse_text
 
         variant = sqlite_variant(outcome.outputs, datasource_url_allowed(prisma_version))
+        # A schema generate makes from scratch is written in Prisma's layout.
+        variant = {p: format_file(parse_text(t, p).files[0]) for p, t in variant.items()}
         for path, text in variant.items():
             name = "schema.prisma" if schema_file == "schema.prisma" else str(relative(path))
             files[str(PurePosixPath("dev-sqlite") / name)] = text

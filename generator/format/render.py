@@ -29,3 +29,13 @@ def format_checked(schema_file: SchemaFile) -> str:
     if text != schema_file.source.text:
         verify(schema_file, text, fixed_point=not quirk)
     return text
+
+
+def is_canonical(schema) -> bool:
+    """Whether every file of a parsed schema is in Prisma's layout already."""
+    from generator.format.canonical import NotCanonical
+
+    try:
+        return all(format_file(f) == f.source.text for f in schema.files)
+    except NotCanonical:
+        return False
