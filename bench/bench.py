@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument(
         "--evolution-only", action="store_true", help="only the diff and release-day figures"
     )
+    parser.add_argument("--format-only", action="store_true", help="only the format figures")
     args = parser.parse_args()
     if args.verify_only:
         verify_figures(5 if args.quick else 11)
@@ -147,6 +148,9 @@ def main() -> None:
     if args.evolution_only:
         diff_figures(work, [n for n in sizes if n <= 1000], repeat)
         evolution_figures(work, floor, repeat)
+        return
+    if args.format_only:
+        format_figures(work, floor, repeat, sizes)
         return
     cases: list[tuple[str, Path]] = [("bundled schema.prisma", ROOT / "schema.prisma")]
     five_hundred = synthetic_schema(45)
@@ -235,6 +239,7 @@ def main() -> None:
 
     diff_figures(work, sizes, repeat)
     evolution_figures(work, floor, repeat)
+    format_figures(work, floor, repeat, sizes)
     verify_figures(repeat)
     import_figures(args.quick)
 
@@ -362,6 +367,64 @@ def evolution_figures(work: Path, floor: float, repeat: int) -> None:
         f"{differ * 1000:.0f} ms, building both DDL models {build * 1000:.0f} ms, "
         f"parsing both texts {parse * 1000:.0f} ms"
     )
+
+
+_WASM_FORMAT = """
+globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message() {} };
+const fmt = require(process.argv[2]);
+const text = require("fs").readFileSync(process.argv[3], "utf8");
+const options = { textDocument: { uri: "file:/schema.prisma" }, options: { tabSize: 2, insertSpaces: true } };
+const out = JSON.parse(fmt.format(JSON.stringify([["schema.prisma", text]]), JSON.stringify(options)));
+process.exit(out[0][1] === text ? 0 : 1);
+"""
+
+
+def format_figures(work: Path, floor: float, repeat: int, sizes: list[int]) -> None:
+    """`format --check` of AnythingLLM's schema (already formatted) as a whole
+    process, cold and with its verdict cached, beside the floor and beside
+    Prisma's wasm formatter doing the same check in a Node process; then the
+    in-process rate at growing sizes (parse + format, and format alone)."""
+    from generator.format.render import format_file
+    from generator.psl.parser import parse_text
+
+    corpus = ROOT.parent / "shared" / "corpus" / "anythingllm"
+    source = corpus / "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma"
+    print("\nformat")
+    if source.is_file():
+        schema = work / "formatted.prisma"
+        schema.write_text(format_file(parse_text(source.read_text()).files[0]))
+        command = [sys.executable, "-m", "generator", "format", str(schema), "--check", "-q"]
+        cold = run_times(command, repeat, {**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"})
+        cache_dir = _scratch_dir(prefix="prisma-isolate-bench-format-cache-")
+        cached_env = {**os.environ, "PRISMA_ISOLATE_CACHE_DIR": cache_dir}
+        subprocess.run(command, env=cached_env, check=True)
+        cached = run_times(command, repeat, cached_env)
+        wasm = ROOT / "tests" / "harness" / "node_modules" / "@prisma" / "prisma-schema-wasm"
+        script = work / "wasm_format.cjs"
+        script.write_text(_WASM_FORMAT)
+        node = shutil.which("node")
+        prisma = None
+        if node and wasm.is_dir():
+            check = subprocess.run([node, str(script), str(wasm), str(schema)])
+            assert check.returncode == 0, "Prisma finds the schema unformatted"
+            prisma = run_times([node, str(script), str(wasm), str(schema)], repeat)
+        lines = schema.read_text().count("\n")
+        print(
+            f"format --check, AnythingLLM ({lines} lines): cold {cold * 1000:.0f} ms "
+            f"{cold / floor:.2f}x the floor; verdict cached {cached * 1000:.0f} ms "
+            f"{cached / floor:.2f}x"
+            + (f"; Prisma's wasm formatter (Node) {prisma * 1000:.0f} ms" if prisma else "")
+        )
+    for n in [n for n in sizes if n >= 100]:
+        text = synthetic_schema(n)
+        lines = text.count("\n") + 1
+        parsed = parse_text(text)
+        whole = _median(3, lambda text=text: format_file(parse_text(text).files[0]))
+        alone = _median(3, lambda parsed=parsed: format_file(parsed.files[0]))
+        print(
+            f"{n:>6} models {lines:>7} lines: parse + format {lines / whole:>9,.0f} lines/s, "
+            f"format alone {lines / alone:>9,.0f} lines/s"
+        )
 
 
 def review_figures(work: Path, releases: list[Path], floor: float, repeat: int) -> None:

@@ -95,6 +95,21 @@ def schema_key(path: str, options) -> str | None:
     return key(contents, described)
 
 
+def format_key(path: str) -> str | None:
+    """The key of `format`'s verdict on a file or folder (its bytes, this code)."""
+    from generator.psl.source import schema_files_in
+
+    if path == "-":
+        return None
+    location = Path(path)
+    try:
+        files = schema_files_in(location) if location.is_dir() else [location]
+        contents = [(str(f), f.read_bytes()) for f in files]
+    except OSError:
+        return None
+    return key(contents, "format")
+
+
 def generate_key(schema: str | None, *settings: str) -> str | None:
     """The key of a `generate` run: the input's key and every setting that
     shapes the output folder."""
@@ -103,12 +118,14 @@ def generate_key(schema: str | None, *settings: str) -> str | None:
     return key([("generate", "\0".join(settings).encode())], schema)
 
 
-def is_isolated(cache_key: str) -> bool:
+def has_verdict(cache_key: str) -> bool:
+    """Whether these bytes were found good before (isolated for rewrite,
+    formatted for format): an empty file named by the key says so."""
     directory = _cache_dir()
     return directory is not None and (directory / cache_key).is_file()
 
 
-def remember_isolated(cache_key: str) -> None:
+def remember_verdict(cache_key: str) -> None:
     directory = _cache_dir()
     if directory is None:
         return

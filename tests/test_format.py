@@ -280,3 +280,26 @@ def test_rewrite_format_and_the_schemas_generate_makes_are_in_prismas_layout(cor
     generate(tidy, tmp_path / "b")
     assert _is_formatted(tmp_path / "b" / "schema.prisma")
     assert _is_formatted(tmp_path / "b" / "dev-sqlite" / "schema.prisma")
+
+
+def test_a_formatted_schema_is_remembered_and_an_edit_forgets_it(tmp_path):
+    import os
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PRISMA_ISOLATE_CACHE_DIR": str(cache)}
+    path = tmp_path / "schema.prisma"
+    path.write_text(TIDY)
+
+    def check():
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "format", str(path), "--check"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+
+    assert check().returncode == 0
+    assert len([p for p in cache.iterdir() if p.is_file()]) == 1  # the verdict
+    assert check().returncode == 0  # from the cache
+    path.write_text(MESSY)
+    assert check().returncode == 1  # other bytes: formatted afresh

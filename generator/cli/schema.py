@@ -167,7 +167,7 @@ def _rewrite_one(
 
     cacheable = (mode.writes_nothing or mode is WriteBack.IN_PLACE) and not canonical
     cache_key = cache.schema_key(path, options) if cacheable else None
-    if cache_key is not None and cache.is_isolated(cache_key):
+    if cache_key is not None and cache.has_verdict(cache_key):
         return False  # these exact bytes were isolated already: nothing to parse
 
     from generator.isolation.isolate import isolate
@@ -175,7 +175,7 @@ def _rewrite_one(
     schema, location = read_input(path, stdin_filename)
     outcome = isolate(schema, options)
     if cache_key is not None and not _has_warnings(outcome) and not outcome.plan.changes:
-        cache.remember_isolated(cache_key)
+        cache.remember_verdict(cache_key)
     for message in outcome.plan.messages:
         if message.severity == "warning" or not quiet:
             say(message.render())
@@ -309,6 +309,15 @@ def format_(paths, output, in_place, check, diff, color, stdin_filename, quiet, 
 
 
 def _format_one(path, output, mode, color, stdin_filename, quiet, several) -> bool:
+    from generator import cache
+
+    # The build step's --check on an unchanged schema: these bytes were found
+    # formatted by this code before, nothing to parse (an empty-file verdict).
+    cache_key = (
+        cache.format_key(path) if mode.writes_nothing or mode is WriteBack.IN_PLACE else None
+    )
+    if cache_key is not None and cache.has_verdict(cache_key):
+        return False
     from generator.errors import UsageError
     from generator.format.canonical import NotCanonical
     from generator.format.render import format_checked
@@ -329,6 +338,8 @@ def _format_one(path, output, mode, color, stdin_filename, quiet, several) -> bo
         raise UsageError(f"{path}: cannot format {error}") from None
     formatted = _Formatted(originals, outputs)
     changed = formatted.changed_paths
+    if cache_key is not None and not changed:
+        cache.remember_verdict(cache_key)
     if mode in (WriteBack.DIFF, WriteBack.CHECK_DIFF):
         _print_diffs(formatted, changed, color)
     if mode.checks and not quiet:
