@@ -12,10 +12,12 @@ def format_file(schema_file: SchemaFile) -> str:
 
 
 def _format(schema_file: SchemaFile) -> tuple[str, bool]:
+    from generator.psl.parser import gc_paused
     from generator.sql.render import render
 
-    result = layout(schema_file)
-    text = render("schema.prisma.jinja", items=result.items)
+    with gc_paused():  # many small objects, none of them cyclic garbage
+        result = layout(schema_file)
+        text = render("schema.prisma.jinja", items=result.items)
     return (text if text.endswith("\n") else text + "\n"), result.quirk
 
 
