@@ -173,7 +173,10 @@ def _rewrite_one(
     from generator.isolation.isolate import isolate
 
     schema, location = read_input(path, stdin_filename)
-    outcome = isolate(schema, options)
+    # The self-check (the output parsed again and compared with the plan)
+    # guards what is written; a mode that writes nothing reports the plan,
+    # and the second parse would double a large schema's check.
+    outcome = isolate(schema, options, self_check=not mode.writes_nothing or canonical)
     if cache_key is not None and not _has_warnings(outcome) and not outcome.plan.changes:
         cache.remember_verdict(cache_key)
     for message in outcome.plan.messages:
