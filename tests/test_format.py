@@ -303,3 +303,25 @@ def test_a_formatted_schema_is_remembered_and_an_edit_forgets_it(tmp_path):
     assert check().returncode == 0  # from the cache
     path.write_text(MESSY)
     assert check().returncode == 1  # other bytes: formatted afresh
+
+
+def test_the_canonical_predicate_agrees_with_the_templates(corpus):
+    """is_canonical answers from the layout's lines; the templates must write
+    exactly those lines (a change to either shows here)."""
+    from generator.format.canonical import layout
+    from generator.format.render import _lines
+
+    for unit in corpus_units():
+        for name, text in unit_files(unit):
+            schema_file = parse_text(text, name).files[0]
+            assert _lines(layout(schema_file).items) == format_file(schema_file), name
+    for seed in range(200):
+        rng = random.Random(seed)
+        text = mutate(
+            corpus.joinpath(
+                "anythingllm", "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma"
+            ).read_text(),
+            rng,
+        )
+        schema_file = parse_text(text).files[0]
+        assert _lines(layout(schema_file).items) == format_file(schema_file), seed
