@@ -325,3 +325,15 @@ def test_the_canonical_predicate_agrees_with_the_templates(corpus):
         )
         schema_file = parse_text(text).files[0]
         assert _lines(layout(schema_file).items) == format_file(schema_file), seed
+
+
+def test_is_canonical_is_formatting_changes_nothing(corpus):
+    from generator.format.render import is_canonical
+
+    texts = [t for unit in corpus_units() for _, t in unit_files(unit)]
+    texts += [format_file(parse_text(t).files[0]) for t in texts]  # and their formatted forms
+    for seed in range(100):
+        texts.append(mutate(texts[seed % len(texts)], random.Random(seed)))
+    for text in texts:
+        schema = parse_text(text)
+        assert is_canonical(schema) == (format_file(schema.files[0]) == text)

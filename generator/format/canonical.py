@@ -379,6 +379,22 @@ def _has_fields(node: Field) -> bool:
     return relation is not None and relation.argument("fields") is not None
 
 
+def blocks_in_layout(schema_file: SchemaFile) -> bool:
+    """Whether each block stands as the layout writes it: the quick half of
+    telling whether a file is in Prisma's layout (a file that is not mostly
+    fails on its first block, before the whole file is laid out)."""
+    source = schema_file.source
+    for block in schema_file.blocks:
+        if isinstance(block, TypeAlias) or block.trailing:
+            continue
+        lines = [f"{block.keyword} {block.name} {{"]
+        lines += [f"  {line}" if line else "" for line in body(block, source, [])]
+        lines.append("}")
+        if source.text[block.span.start : block.span.end] != "\n".join(lines):
+            return False
+    return True
+
+
 def layout(schema_file: SchemaFile) -> Layout:
     source = schema_file.source
     pieces: list[tuple[int, int, str, object]] = []

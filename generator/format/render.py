@@ -3,7 +3,7 @@ templates (schema.prisma.jinja and a partial per block kind)."""
 
 from __future__ import annotations
 
-from generator.format.canonical import layout
+from generator.format.canonical import blocks_in_layout, layout
 from generator.psl.nodes import SchemaFile
 
 
@@ -41,7 +41,9 @@ def is_canonical(schema) -> bool:
     from generator.format.canonical import NotCanonical
 
     try:
-        return all(_lines(layout(f).items) == f.source.text for f in schema.files)
+        return all(
+            blocks_in_layout(f) and _lines(layout(f).items) == f.source.text for f in schema.files
+        )
     except NotCanonical:
         return False
 
