@@ -411,3 +411,34 @@ def test_unreachable_database_is_exit_2_not_a_traceback(corpus, tmp_path):
     )
     assert result.returncode == 2
     assert "cannot connect to postgresql://app:***@127.0.0.1:9/app" in result.stderr
+
+
+def test_the_table_digest_agrees_across_sides_and_sees_a_change():
+    """The SQLite side (JSON as text) and the PostgreSQL side (JSON parsed,
+    numeric with its column's scale) digest the same rows alike, in any order;
+    one changed value, a missing row or a duplicate changes the digest."""
+    import datetime as dt
+
+    from generator.db.import_sqlite import TableDigest
+
+    moment = dt.datetime(2024, 1, 2, 3, 4, 5, 678000)
+    source = [
+        (1, "a", Decimal("1.5"), '{"b": 1, "a": [1, 2]}', float("nan"), moment),
+        (2, "b", Decimal("2"), None, 0.1, None),
+    ]
+    target = [
+        (2, "b", Decimal("2.000"), None, 0.1, None),
+        (1, "a", Decimal("1.500"), {"a": [1, 2], "b": 1}, float("nan"), moment),
+    ]
+
+    def digest(rows, source_json):
+        d = TableDigest({3}, {4}, source_json=source_json)
+        for row in rows:
+            d.add(row)
+        return d.rows, d.hexdigest
+
+    assert digest(source, True) == digest(target, False)
+    changed = [target[0], (1, "a", Decimal("1.5"), {"a": [1, 2], "b": 2}, float("nan"), moment)]
+    assert digest(changed, False) != digest(source, True)
+    assert digest(target[:1], False) != digest(source, True)
+    assert digest(target + target[:1], False)[1] != digest(source, True)[1]

@@ -21,7 +21,6 @@ into the deployed, isolated PostgreSQL schema, losing nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 import sys
@@ -40,7 +39,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables SQLite or Prisma keep for themselves; never application data.
 SQLITE_INTERNAL = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4", "_prisma_migrations"}
 _EPOCH = dt.datetime(1970, 1, 1)
-_MASK = (1 << 128) - 1
+_MASK = (1 << 64) - 1
 
 
 @dataclass
@@ -215,30 +214,49 @@ def canonical(value) -> str:
 
 
 class TableDigest:
-    """Order-independent content checksum: the sum of the rows' sha256
-    (truncated to 128 bits) modulo 2**128, so duplicates count and memory
-    stays constant."""
+    """Order-independent content checksum: the sum, modulo 2**64, of every
+    row's hash as a tuple of its converted values, so duplicates count and
+    memory stays constant.
 
-    def __init__(self, json_columns: set[int]):
+    Python's own hash does it in C, a row at a time: SipHash for text and
+    bytes, value hashes for numbers, datetimes and Decimals (1.5 and 1.500
+    agree, as PostgreSQL's numeric keeps the scale).  Both sides are digested
+    in this one process, so the per-process key of text hashing is common to
+    them, and a difference goes unseen with a chance of 2**-64; the sum is a
+    per-run value, not one to compare across runs.  JSON is compared as
+    canonical text (the source holds text, PostgreSQL gives back parsed
+    values), and a float NaN (whose hash is its identity) as a marker."""
+
+    def __init__(self, json_columns: set[int], float_columns: set[int], source_json: bool):
         self.rows = 0
         self.total = 0
         self.json_columns = json_columns
+        self.float_columns = float_columns
+        self.source_json = source_json  # JSON values are text to parse (the SQLite side)
 
-    def add(self, row) -> None:
-        if self.json_columns:
-            # the source's JSON text, parsed as jsonb will normalise it
-            row = [
-                json.loads(v) if i in self.json_columns and isinstance(v, str) else v
-                for i, v in enumerate(row)
-            ]
-        text = "\x1f".join([_CANONICAL.get(type(v), str)(v) for v in row])
-        digest = hashlib.sha256(text.encode("utf-8")).digest()
-        self.total = (self.total + int.from_bytes(digest[:16], "big")) & _MASK
+    def add(self, row: tuple) -> None:
+        if self.json_columns or self.float_columns:
+            row = list(row)
+            for i in self.json_columns:
+                value = row[i]
+                if value is not None:
+                    if self.source_json and isinstance(value, str):
+                        value = json.loads(value)
+                    row[i] = _canonical_json(value)
+            for i in self.float_columns:
+                if row[i] != row[i]:  # NaN
+                    row[i] = "NaN"
+            row = tuple(row)
+        try:
+            digest = hash(row)
+        except TypeError:  # an unhashable value (a list): its canonical text
+            digest = hash(tuple(canonical(v) for v in row))
+        self.total = (self.total + digest) & _MASK
         self.rows += 1
 
     @property
     def hexdigest(self) -> str:
-        return f"{self.total:032x}"
+        return f"{self.total:016x}"
 
 
 # --- the plan: which tables and columns, in which order ----------------------------
@@ -253,6 +271,7 @@ class TablePlan:
     json_columns: set[int]
     serial: list[str]  # autoincrement columns whose sequences are reset
     primary_key: list[str]
+    float_columns: set[int] = field(default_factory=set)  # NaN needs a marker
 
 
 def open_sqlite(path: Path) -> sqlite3.Connection:
@@ -319,6 +338,9 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
                 columns=[c.name for c in copied],
                 converters=[converter_for(c.type) for c in copied],
                 json_columns={i for i, c in enumerate(copied) if c.type.base in ("JSONB", "JSON")},
+                float_columns={
+                    i for i, c in enumerate(copied) if c.type.base in ("DOUBLE PRECISION", "REAL")
+                },
                 serial=[c.name for c in copied if c.type.serial],
                 primary_key=list(table.primary_key),
             )
@@ -447,7 +469,7 @@ def _copy_table(
     columns = ", ".join(q(c) for c in plan.columns)
     order = ", ".join(q(c) for c in plan.primary_key) or "rowid"
     cursor = sqlite.execute(f"SELECT {columns} FROM {q(plan.name)} ORDER BY {order}")
-    digest = TableDigest(plan.json_columns)
+    digest = TableDigest(plan.json_columns, plan.float_columns, source_json=True)
     copied = 0
     converters = plan.converters
     with (
@@ -537,7 +559,7 @@ def _compare(connection, plans: list[TablePlan], report: ImportReport, batch_siz
     checksums with what was sent; any difference rolls everything back."""
     differences = []
     for plan in plans:
-        digest = TableDigest(set())  # jsonb comes back parsed already
+        digest = TableDigest(plan.json_columns, plan.float_columns, source_json=False)
         columns = ", ".join(q(c) for c in plan.columns)
         with connection.cursor(name="readback") as cursor:  # one open at a time
             cursor.itersize = batch_size
