@@ -126,6 +126,23 @@ def to_json(value):
     return text
 
 
+def row_converter(converters: list):
+    """One function converting a whole row, `(c0(row[0]), c1(row[1]), …)`:
+    a generator over the converters costs as much again per row.  Built from
+    positions and the converter functions only, no text from the data."""
+    namespace = {f"c{i}": convert for i, convert in enumerate(converters)}
+    calls = "".join(f"c{i}(row[{i}]), " for i in range(len(converters)))
+    exec(f"def convert_row(row):\n    return ({calls})\n", namespace)  # noqa: S102
+    return namespace["convert_row"]
+
+
+def json_text(value):
+    """A JSON value's text, unparsed (the import's digest parses it once)."""
+    if value is None:
+        return None
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
 def to_int(value):
     if value is None:
         return None
@@ -471,7 +488,11 @@ def _copy_table(
     cursor = sqlite.execute(f"SELECT {columns} FROM {q(plan.name)} ORDER BY {order}")
     digest = TableDigest(plan.json_columns, plan.float_columns, source_json=True)
     copied = 0
-    converters = plan.converters
+    # JSON is validated by the digest's parse (below), not parsed twice;
+    # _bad_value runs plan.converters, whose to_json parses, to name the column.
+    convert_row = row_converter(
+        [json_text if i in plan.json_columns else c for i, c in enumerate(plan.converters)]
+    )
     with (
         connection.cursor() as target,
         target.copy(f"COPY {q(plan.schema)}.{q(plan.name)} ({columns}) FROM STDIN") as copy,
@@ -482,13 +503,13 @@ def _copy_table(
                 break
             for row in batch:
                 try:
-                    converted = tuple(
-                        convert(v) for convert, v in zip(converters, row, strict=True)
-                    )
+                    converted = convert_row(row)
+                    # Parses each JSON value (the source side's canonical form), which
+                    # is its validation too: an invalid one stops here, before COPY.
+                    digest.add(converted)
                 except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as error:
                     raise _bad_value(plan, row, error) from None
                 copy.write_row(converted)
-                digest.add(converted)
             copied += len(batch)
             if progress:
                 _progress(plan.name, copied, total)
