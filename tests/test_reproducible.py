@@ -170,3 +170,26 @@ def test_every_package_ships_in_the_wheel():
         if "__pycache__" not in p.parts
     }
     assert found - {"generator.templates"} <= listed
+
+
+def test_the_shipped_compiled_templates_are_these_templates():
+    """generator/compiled_templates is Jinja's compilation of templates/*.jinja
+    as they are (edit a template, then run scripts/compiled_templates.py), and
+    the environment uses it."""
+    import jinja2
+
+    from generator import compiled_templates
+    from generator.sql.render import environment, templates_digest
+
+    assert (
+        compiled_templates.TEMPLATES_SHA256 == templates_digest()
+    ), "a template changed: run scripts/compiled_templates.py"
+    if compiled_templates.JINJA_VERSION != jinja2.__version__:
+        pytest.skip(
+            f"compiled by Jinja {compiled_templates.JINJA_VERSION}, not {jinja2.__version__}"
+        )
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "compiled_templates.py"), "--check"]
+    )
+    assert check.returncode == 0
+    assert type(environment().loader.loaders[0]).__name__ == "ModuleLoader"

@@ -15,11 +15,16 @@ from generator.sql.model import sql_string
 
 
 @cache
-def environment():
+def environment(compiled: bool = True):
+    """The one Jinja environment.  `compiled`: load the templates from their
+    shipped compilation (generator/compiled_templates) when it is this Jinja's
+    and these sources', else compile them (through the user's cache)."""
     import jinja2  # lazily: `rewrite --check` never renders a template
 
+    loader = jinja2.PackageLoader("generator.templates", ".")
+    shipped = _compiled_loader(jinja2) if compiled else None
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.templates", "."),
+        loader=jinja2.ChoiceLoader([shipped, loader]) if shipped is not None else loader,
         bytecode_cache=_bytecode_cache(jinja2),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -32,6 +37,35 @@ def environment():
     env.filters["ident"] = quote_identifier
     env.filters["sql_string"] = sql_string
     return env
+
+
+def templates_digest() -> str:
+    """sha256 over the templates' names and bytes (what a compilation is of)."""
+    import hashlib
+    from pathlib import Path
+
+    from generator import templates
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(templates.__file__).parent.glob("*.jinja")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _compiled_loader(jinja2):
+    """A loader of the shipped compiled templates, when they are current."""
+    try:
+        from generator import compiled_templates
+    except ImportError:
+        return None
+    if (compiled_templates.JINJA_VERSION, compiled_templates.TEMPLATES_SHA256) != (
+        jinja2.__version__,
+        templates_digest(),
+    ):
+        return None
+    import os
+
+    return jinja2.ModuleLoader(os.path.dirname(compiled_templates.__file__))
 
 
 def _bytecode_cache(jinja2):
