@@ -379,23 +379,28 @@ def _has_fields(node: Field) -> bool:
     return relation is not None and relation.argument("fields") is not None
 
 
-def blocks_in_layout(schema_file: SchemaFile) -> bool:
-    """Whether each block stands as the layout writes it: the quick half of
-    telling whether a file is in Prisma's layout (a file that is not mostly
-    fails on its first block, before the whole file is laid out)."""
+def blocks_in_layout(schema_file: SchemaFile) -> dict | None:
+    """Each block's body lines when every block stands as the layout writes
+    it, else None: the quick half of telling whether a file is in Prisma's
+    layout (a file that is not mostly fails on its first block, before the
+    whole file is laid out).  layout() takes the bodies back."""
     source = schema_file.source
+    bodies: dict = {}
     for block in schema_file.blocks:
         if isinstance(block, TypeAlias) or block.trailing:
             continue
-        lines = [f"{block.keyword} {block.name} {{"]
-        lines += [f"  {line}" if line else "" for line in body(block, source, [])]
-        lines.append("}")
-        if source.text[block.span.start : block.span.end] != "\n".join(lines):
-            return False
-    return True
+        quirks: list = []
+        lines = body(block, source, quirks)
+        text = "\n".join(
+            [f"{block.keyword} {block.name} {{"] + [f"  {ln}" if ln else "" for ln in lines] + ["}"]
+        )
+        if source.text[block.span.start : block.span.end] != text:
+            return None
+        bodies[id(block)] = (lines, quirks)
+    return bodies
 
 
-def layout(schema_file: SchemaFile) -> Layout:
+def layout(schema_file: SchemaFile, bodies: dict | None = None) -> Layout:
     source = schema_file.source
     pieces: list[tuple[int, int, str, object]] = []
 
@@ -446,8 +451,10 @@ def layout(schema_file: SchemaFile) -> Layout:
         else:
             if node.trailing:
                 raise NotCanonical(f"a comment after `{node.name}`'s closing brace")
-            quirks: list = []
-            result.items.append(Item(body(node, source, quirks), node.keyword, node.name, blank))
+            lines, quirks = (bodies or {}).get(id(node)) or (None, [])
+            if lines is None:
+                lines = body(node, source, quirks)
+            result.items.append(Item(lines, node.keyword, node.name, blank))
             result.quirk = result.quirk or bool(quirks)
         previous = (first, last, kind, node)
     return result

@@ -41,9 +41,14 @@ def is_canonical(schema) -> bool:
     from generator.format.canonical import NotCanonical
 
     try:
-        return all(
-            blocks_in_layout(f) and _lines(layout(f).items) == f.source.text for f in schema.files
-        )
+        for schema_file in schema.files:
+            bodies = blocks_in_layout(schema_file)
+            if (
+                bodies is None
+                or _lines(layout(schema_file, bodies).items) != schema_file.source.text
+            ):
+                return False
+        return True
     except NotCanonical:
         return False
 
