@@ -18,7 +18,7 @@ from generator.psl.source import SourceFile, Span
 _SPAN = {"compare": False, "repr": False}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Comment:
     kind: str  # "line" (//), "doc" (///) or "block" (/* */)
     text: str  # as written, markers included
@@ -37,7 +37,7 @@ class Comment:
 # --- expressions -----------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class StringLit:
     raw: str  # with quotes and escapes exactly as written
     span: Span = field(default=None, **_SPAN)
@@ -47,13 +47,13 @@ class StringLit:
         return decode_string(self.raw)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class NumberLit:
     raw: str
     span: Span = field(default=None, **_SPAN)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Constant:
     """A bare (possibly dotted) name used as a value: Cascade, true, Desc."""
 
@@ -61,14 +61,14 @@ class Constant:
     span: Span = field(default=None, **_SPAN)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class ArrayLit:
     items: list[Expression]
     trailing_comma: bool = False
     span: Span = field(default=None, **_SPAN)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class FunctionCall:
     name: str
     arguments: list[Argument]
@@ -78,7 +78,7 @@ class FunctionCall:
 Expression = StringLit | NumberLit | Constant | ArrayLit | FunctionCall
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Argument:
     """`name: value`, a positional `value`, or an empty `name:` (value None)."""
 
@@ -87,7 +87,7 @@ class Argument:
     span: Span = field(default=None, **_SPAN)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Attribute:
     """`@name(args)` on a field or enum value, `@@name(args)` on a block.
 
@@ -118,7 +118,7 @@ class Attribute:
 # --- fields and blocks -----------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class FieldType:
     name: str
     list: bool = False
@@ -129,7 +129,7 @@ class FieldType:
     span: Span = field(default=None, **_SPAN)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Field:
     name: str
     type: FieldType | None
@@ -146,7 +146,7 @@ class Field:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class EnumValue:
     name: str
     attributes: list[Attribute]
@@ -155,7 +155,7 @@ class EnumValue:
     trailing: list[Comment] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class ConfigProperty:
     key: str
     value: Expression
@@ -185,7 +185,7 @@ class _Block:
         return "\n".join(docs) if docs else None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Model(_Block):
     """A `model`, `view` or composite `type` block (keyword tells which)."""
 
@@ -204,7 +204,7 @@ class Model(_Block):
         return [m for m in self.members if isinstance(m, Field)]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Enum(_Block):
     name: str
     members: list[EnumValue | Attribute]
@@ -221,7 +221,7 @@ class Enum(_Block):
         return [m for m in self.members if isinstance(m, EnumValue)]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Config(_Block):
     """A `datasource` or `generator` block."""
 
@@ -242,7 +242,7 @@ class Config(_Block):
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class TypeAlias:
     """`type Name = Base @attrs`: parsed as Prisma's grammar does, rejected later."""
 
@@ -259,14 +259,14 @@ class TypeAlias:
 Block = Model | Enum | Config | TypeAlias
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class SchemaFile:
     source: SourceFile = field(compare=False, repr=False)
     blocks: list[Block]
     dangling: list[Comment] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Schema:
     """One schema: a single file or every .prisma file of a folder."""
 
@@ -325,6 +325,20 @@ def decode_string(raw: str) -> str:
 def encode_string(value: str) -> str:
     """A PSL string literal for `value`."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def plain_repr(self) -> str:
+    """One __repr__ for data classes declared with repr=False: dataclass's
+    generated ones cost about half of a module's import (4-5 ms of every cold
+    start for this one), and a repr is for debugging only."""
+    shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+    return f"{type(self).__name__}({shown})"
+
+
+for _node_class in (Comment, StringLit, NumberLit, Constant, ArrayLit, FunctionCall, Argument,
+                    Attribute, FieldType, Field, EnumValue, ConfigProperty, Model, Enum, Config,
+                    TypeAlias, SchemaFile, Schema):  # fmt: skip
+    _node_class.__repr__ = plain_repr
 
 
 def to_json(node) -> object:

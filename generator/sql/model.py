@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
+from generator.psl.nodes import plain_repr
 from generator.sql.identifiers import quote_identifier
 
 SERIAL_TYPES = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ColumnType:
     """A column's type as data.  `base` is PostgreSQL's name in upper case
     (TEXT, INTEGER, SERIAL, TIMESTAMP, DOUBLE PRECISION); for an enum, its
@@ -41,7 +42,7 @@ class ColumnType:
         return ColumnType(plain.get(self.base, self.base), self.args, self.array, self.kind)
 
 
-@dataclass
+@dataclass(repr=False)
 class Name:
     """A database object's name and schema; renders quoted, qualified only
     outside the connection's default schema (as Prisma renders it)."""
@@ -57,7 +58,7 @@ class Name:
         return f"{quote_identifier(self.schema)}.{quote_identifier(self.name)}"
 
 
-@dataclass
+@dataclass(repr=False)
 class Column:
     name: str
     type: ColumnType
@@ -77,7 +78,7 @@ class Column:
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class IndexColumn:
     name: str
     descending: bool = False
@@ -93,7 +94,7 @@ class IndexColumn:
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class Index:
     name: str
     table: Name
@@ -111,7 +112,7 @@ class Index:
         return ", ".join(c.sql for c in self.columns)
 
 
-@dataclass
+@dataclass(repr=False)
 class ForeignKey:
     name: str
     table: Name
@@ -130,7 +131,7 @@ class ForeignKey:
         return ", ".join(quote_identifier(c) for c in self.referenced_columns)
 
 
-@dataclass
+@dataclass(repr=False)
 class Table:
     name: Name
     columns: list[Column]
@@ -145,7 +146,7 @@ class Table:
         return ",".join(quote_identifier(c) for c in self.primary_key)
 
 
-@dataclass
+@dataclass(repr=False)
 class EnumType:
     name: Name
     values: list[str]
@@ -155,7 +156,7 @@ class EnumType:
         return ", ".join(sql_string(v) for v in self.values)
 
 
-@dataclass
+@dataclass(repr=False)
 class Extension:
     """A PostgreSQL extension of the datasource's `extensions = [...]`."""
 
@@ -164,7 +165,7 @@ class Extension:
     version: str | None
 
 
-@dataclass
+@dataclass(repr=False)
 class Database:
     default_schema: str
     schemas: list[str]  # schemas that hold objects, alphabetically: CREATE SCHEMA each
@@ -180,3 +181,9 @@ class Database:
 
 def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+# dataclass's generated __repr__s cost a cold start more than they are worth.
+for _model_class in (ColumnType, Name, Column, IndexColumn, Index, ForeignKey, Table, EnumType,
+                     Extension, Database):  # fmt: skip
+    _model_class.__repr__ = plain_repr
