@@ -14,7 +14,6 @@ from generator.cli.options import (
     fail,
     isolation_options,
     quiet_verbose,
-    rewritten_schema,
     run_guarded,
     use_color,
 )
@@ -114,7 +113,6 @@ def review(
 
 def _review(schema: Path, base_ref, from_file, output, isolation, settings):
     from generator.errors import PslError, UsageError
-    from generator.isolation.isolate import isolate
     from generator.psl.parser import parse_path, parse_sources
     from generator.psl.source import SourceFile
     from generator.review import git
@@ -146,16 +144,13 @@ def _review(schema: Path, base_ref, from_file, output, isolation, settings):
     # Before the rewrite, which adds @@schema to the AST it is given.
     locator = Locator(new_input)
     early = input_findings(new_input, options.schema)
-    outcome = isolate(new_input, options)
+    outcome, after = _planned(new_input, options)
     try:
         before = (
-            None
-            if old_input is None
-            else rewritten_schema(isolate(old_input, _for_base(options, old_input)))
+            None if old_input is None else _planned(old_input, _for_base(options, old_input))[1]
         )
     except PslError as error:
         raise UsageError(f"the schema at the base does not parse: {error}") from None
-    after = rewritten_schema(outcome)
     out, history = None, None
     if output is not None:
         out, history = _output_state(schema, outcome, output, options, settings, base, History)
@@ -164,6 +159,19 @@ def _review(schema: Path, base_ref, from_file, output, isolation, settings):
     return build_review(
         str(schema), label, before, after, locator, early, options.schema, history, out, levels
     )
+
+
+def _planned(schema, options):
+    """(the rewrite's outcome, the isolated schema as the plan makes it).  A
+    review writes nothing, so the rewrite's self-check, which parses the output
+    again to compare it with this very AST, is left out: one parse less per
+    side.  Consumes `schema`."""
+    from generator.isolation.isolate import isolate
+
+    outcome = isolate(schema, options, self_check=False)
+    for change in outcome.plan.changes:
+        change.apply()
+    return outcome, schema
 
 
 def _for_base(options, schema):
