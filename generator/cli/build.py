@@ -436,9 +436,15 @@ def _diff(source, migrations, shadow_url, target, isolation, script: bool, quiet
     from generator.sql.render import render
 
     def model(path: str) -> Database:
+        from generator.cli.options import planned, read_input
+
         options = isolation.options(path)
-        outcome, _ = isolated(path, options, None, quiet)
-        return from_isolated(outcome, lambda s: build_database(s, options.schema))
+        schema, _ = read_input(path, None)
+        outcome, isolated_schema = planned(schema, options)  # diff writes nothing
+        for message in outcome.plan.messages:
+            if message.severity == "warning" or not quiet:
+                say(message.render())
+        return build_database(isolated_schema, options.schema)
 
     after = model(target)
     before = None

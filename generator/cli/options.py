@@ -337,6 +337,19 @@ def isolated(path: str, options, stdin_filename: str | None, quiet: bool, before
     return outcome, location
 
 
+def planned(schema, options):
+    """(the rewrite's outcome, the isolated schema as the plan makes it), for
+    commands that write nothing (diff, review): the rewrite's self-check, which
+    parses the output again to compare it with this very AST, is left out —
+    one parse less.  Consumes `schema`."""
+    from generator.isolation.isolate import isolate
+
+    outcome = isolate(schema, options, self_check=False)
+    for change in outcome.plan.changes:
+        change.apply()
+    return outcome, schema
+
+
 def rewritten_schema(outcome):
     """The parse of the isolated schema (the self-check's, when it ran)."""
     from generator.psl.parser import parse_sources

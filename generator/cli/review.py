@@ -13,6 +13,7 @@ from generator.cli.options import (
     EXIT_BAD_INPUT,
     fail,
     isolation_options,
+    planned,
     quiet_verbose,
     run_guarded,
     use_color,
@@ -144,11 +145,9 @@ def _review(schema: Path, base_ref, from_file, output, isolation, settings):
     # Before the rewrite, which adds @@schema to the AST it is given.
     locator = Locator(new_input)
     early = input_findings(new_input, options.schema)
-    outcome, after = _planned(new_input, options)
+    outcome, after = planned(new_input, options)
     try:
-        before = (
-            None if old_input is None else _planned(old_input, _for_base(options, old_input))[1]
-        )
+        before = None if old_input is None else planned(old_input, _for_base(options, old_input))[1]
     except PslError as error:
         raise UsageError(f"the schema at the base does not parse: {error}") from None
     out, history = None, None
@@ -159,19 +158,6 @@ def _review(schema: Path, base_ref, from_file, output, isolation, settings):
     return build_review(
         str(schema), label, before, after, locator, early, options.schema, history, out, levels
     )
-
-
-def _planned(schema, options):
-    """(the rewrite's outcome, the isolated schema as the plan makes it).  A
-    review writes nothing, so the rewrite's self-check, which parses the output
-    again to compare it with this very AST, is left out: one parse less per
-    side.  Consumes `schema`."""
-    from generator.isolation.isolate import isolate
-
-    outcome = isolate(schema, options, self_check=False)
-    for change in outcome.plan.changes:
-        change.apply()
-    return outcome, schema
 
 
 def _for_base(options, schema):
