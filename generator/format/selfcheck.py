@@ -31,10 +31,10 @@ def canonical(node):
     """A comparable view of a node, with Prisma's deliberate changes undone:
     attributes in Prisma's order (block ones after the members), legacy forms
     and trailing commas gone, /* */ comments by their lines."""
-    if isinstance(node, list):
+    if isinstance(node, (list, tuple)):  # members, arguments, comments
         return tuple(canonical(item) for item in node)
-    if node is None or isinstance(node, (str, int, float, bool, tuple)):
-        return node  # a tuple is canonical already
+    if node is None or isinstance(node, (str, int, float, bool)):
+        return node
     if isinstance(node, Comment):
         if node.kind == "block":
             # Prisma rewrites /* */ comments line by line (and, indented at the top
@@ -74,7 +74,7 @@ def canonical(node):
 def _without_leading(member):
     import dataclasses
 
-    return dataclasses.replace(member, leading=[])
+    return dataclasses.replace(member, leading=())
 
 
 def verify(original: SchemaFile, text: str, fixed_point: bool = True) -> None:

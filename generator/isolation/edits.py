@@ -109,8 +109,8 @@ class AddMember(Change):
     def apply(self) -> None:
         absorbed = self._absorbed
         if absorbed:
-            self.node.leading[:0] = absorbed
-            self.block.dangling[:] = [c for c in self.block.dangling if c not in absorbed]
+            self.node.leading = (*absorbed, *self.node.leading)
+            self.block.dangling = tuple(c for c in self.block.dangling if c not in absorbed)
         self.block.members.append(self.node)
 
 
@@ -161,9 +161,10 @@ class RemoveMember(Change):
         # Comments above the removed line now stand above the next member.
         if self.member.leading:
             if index < len(members):
-                members[index].leading[:0] = self.member.leading
+                following = members[index]
+                following.leading = (*self.member.leading, *following.leading)
             else:
-                self.block.dangling[:0] = self.member.leading
+                self.block.dangling = (*self.member.leading, *self.block.dangling)
 
 
 @dataclass

@@ -71,7 +71,7 @@ def _first_difference(expected, actual, path: str = "") -> str:
         return (
             f"at {path or 'top'}: expected {type(expected).__name__}, got {type(actual).__name__}"
         )
-    if isinstance(expected, list):
+    if isinstance(expected, (list, tuple)):  # members, arguments, comments
         if len(expected) != len(actual):
             return f"at {path}: expected {len(expected)} items, got {len(actual)}"
         for index, (a, b) in enumerate(zip(expected, actual, strict=True)):

@@ -95,6 +95,7 @@ class Driver:
         actions = self._actions
         scanners = self._scanners
         new_token = Token._future_new
+        interned = {}.setdefault
         states = [self._start]
         values: list = []
         position = 0
@@ -144,6 +145,10 @@ class Driver:
                     callback(new_token(matched, value, position, None, None, None, None, end))
                 position = end
                 continue
+            # One string per distinct name: the AST keeps every one, and a
+            # schema repeats its types, fields and attributes (~10 MB at 10,000
+            # models).
+            value = interned(value, value)
             token = new_token(kind, value, position, None, None, None, None, end)
             callback = callbacks.get(matched)  # lark looks callbacks up by the matched type
             if callback is not None:

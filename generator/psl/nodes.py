@@ -99,8 +99,8 @@ class Attribute:
     block: bool
     trailing_comma: bool = False
     span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
 
     def argument(self, name: str, position: int | None = None) -> Argument | None:
         """The argument called `name`, else the positional one at `position`."""
@@ -136,8 +136,8 @@ class Field:
     attributes: list[Attribute]
     legacy_colon: bool = False
     span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
 
     def attribute(self, name: str) -> Attribute | None:
         for attribute in self.attributes:
@@ -151,8 +151,8 @@ class EnumValue:
     name: str
     attributes: list[Attribute]
     span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
 
 
 @dataclass(slots=True, repr=False)
@@ -161,8 +161,8 @@ class ConfigProperty:
     value: Expression
     span: Span = field(default=None, **_SPAN)
     key_span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
 
 
 class _Block:
@@ -195,9 +195,9 @@ class Model(_Block):
     span: Span = field(default=None, **_SPAN)
     name_span: Span = field(default=None, **_SPAN)
     close_span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
-    dangling: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
+    dangling: tuple[Comment, ...] = ()
 
     @property
     def fields(self) -> list[Field]:
@@ -211,9 +211,9 @@ class Enum(_Block):
     span: Span = field(default=None, **_SPAN)
     name_span: Span = field(default=None, **_SPAN)
     close_span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
-    dangling: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
+    dangling: tuple[Comment, ...] = ()
     keyword: str = field(default="enum", init=False)
 
     @property
@@ -231,9 +231,9 @@ class Config(_Block):
     span: Span = field(default=None, **_SPAN)
     name_span: Span = field(default=None, **_SPAN)
     close_span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
-    dangling: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
+    dangling: tuple[Comment, ...] = ()
 
     def property(self, key: str) -> ConfigProperty | None:
         for member in self.members:
@@ -251,8 +251,8 @@ class TypeAlias:
     attributes: list[Attribute]
     span: Span = field(default=None, **_SPAN)
     name_span: Span = field(default=None, **_SPAN)
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
+    leading: tuple[Comment, ...] = ()
+    trailing: tuple[Comment, ...] = ()
     keyword: str = field(default="type", init=False)
 
 
@@ -263,7 +263,7 @@ Block = Model | Enum | Config | TypeAlias
 class SchemaFile:
     source: SourceFile = field(compare=False, repr=False)
     blocks: list[Block]
-    dangling: list[Comment] = field(default_factory=list)
+    dangling: tuple[Comment, ...] = ()
 
 
 @dataclass(slots=True, repr=False)
@@ -343,7 +343,7 @@ for _node_class in (Comment, StringLit, NumberLit, Constant, ArrayLit, FunctionC
 
 def to_json(node) -> object:
     """A JSON-ready view of a node: its kind, its fields, and its span."""
-    if isinstance(node, list):
+    if isinstance(node, (list, tuple)):
         return [to_json(item) for item in node]
     if node is None or isinstance(node, (str, int, float, bool)):
         return node

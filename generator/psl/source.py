@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +22,17 @@ class SourceFile:
 
     path: str
     text: str
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    _line_starts: array | None = field(default=None, repr=False)
     _newline: str | None = field(default=None, repr=False)
 
     @property
-    def line_starts(self) -> list[int]:
+    def line_starts(self) -> array:
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+            # An array, not a list: 8 bytes a line instead of an int object
+            # and a pointer (~4 MB at 10,000 models); bisect reads either.
+            starts = array("q", (0,))
+            starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+            self._line_starts = starts
         return self._line_starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -70,13 +75,42 @@ class SourceFile:
         return "\n"
 
 
-@dataclass(frozen=True, slots=True)
 class Span:
-    """A half-open range of offsets [start, end) in one source file."""
+    """A half-open range of offsets [start, end) in one source file.
+
+    Immutable.  It keeps the length, not the end: a length is nearly always a
+    small int, which Python shares, where an end offset is one more object per
+    node (~9 MB at 10,000 models)."""
+
+    __slots__ = ("source", "start", "length")
 
     source: SourceFile
     start: int
-    end: int
+    length: int
+
+    def __init__(self, source: SourceFile, start: int, end: int) -> None:
+        setter = object.__setattr__
+        setter(self, "source", source)
+        setter(self, "start", start)
+        setter(self, "length", end - start)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"a Span is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Span:
+            return NotImplemented
+        return (self.source, self.start, self.length) == (other.source, other.start, other.length)
+
+    def __hash__(self) -> int:
+        return hash((id(self.source), self.start, self.length))
+
+    def __repr__(self) -> str:
+        return f"Span({self.source.path!r}, {self.start}, {self.end})"
 
     @property
     def path(self) -> str:
