@@ -90,6 +90,26 @@ def run_times(command: list[str], repeat: int, env: dict | None = None) -> float
     return statistics.median(times)
 
 
+# A wrapper process whose only child is the command: RUSAGE_CHILDREN is its peak.
+_WRAPPER = (
+    "import resource, subprocess, sys, time; t = time.perf_counter();"
+    " r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); s = time.perf_counter() - t;"
+    " print(r.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def measured_run(command: list[str], env: dict | None = None) -> tuple[int, float, int]:
+    """(exit code, wall seconds, peak RSS in KiB) of one whole process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return int(out[0]), float(out[1]), int(out[2])
+
+
 def parse_figures(text: str, repeat: int) -> tuple[float, int]:
     """(lines/s, peak bytes) of the in-process parse (grammar already loaded)."""
     from generator.psl.parser import parse_text
@@ -161,8 +181,14 @@ def main() -> None:
         path.write_text(synthetic_schema(n))
         cases.append((f"{n} models ({path.read_text().count(chr(10))} lines)", path))
 
-    print("whole-process `rewrite --check` (median wall time; ratio to the floor)")
-    print(f"{'schema':<32} {'legacy, exit 1':>18} {'isolated, cold':>18} {'isolated, cached':>18}")
+    print(
+        "whole-process `rewrite --check` (median wall time; ratio to the floor;"
+        " peak RSS of one cold run, legacy / isolated)"
+    )
+    print(
+        f"{'schema':<32} {'legacy, exit 1':>18} {'isolated, cold':>18} {'isolated, cached':>18}"
+        f" {'peak RSS':>16}"
+    )
     for label, path in cases:
         isolated = work / f"iso-{path.name}"
         extra = ["--provider", "postgresql"] if "sqlite" in path.read_text()[:2000] else []
@@ -172,11 +198,16 @@ def main() -> None:
         clean = run_times([*tool, "rewrite", str(isolated), "--check", "-q"], n, env_cold)
         subprocess.run([*tool, "rewrite", str(isolated), "--check", "-q"], env=env_warm)
         cached = run_times([*tool, "rewrite", str(isolated), "--check", "-q"], n, env_warm)
+        peaks = [
+            measured_run([*tool, "rewrite", *arguments, "--check", "-q"], env_cold)[2]
+            for arguments in ([str(path), *extra], [str(isolated)])
+        ]
         print(
             f"{label:<32} "
             f"{dirty * 1000:>8.0f} ms {dirty / floor:>5.2f}x "
             f"{clean * 1000:>8.0f} ms {clean / floor:>5.2f}x "
-            f"{cached * 1000:>8.0f} ms {cached / floor:>5.2f}x"
+            f"{cached * 1000:>8.0f} ms {cached / floor:>5.2f}x "
+            f"{peaks[0] / 1024:>6.0f} / {peaks[1] / 1024:>3.0f} MB"
         )
 
     print("\nwhole-process `generate -o DIR` (schema + migrations folder; median wall time)")
@@ -602,29 +633,10 @@ def import_figures(quick: bool) -> None:
             subprocess.run(
                 [*tool, "deploy", str(work / "out" / "schema.prisma"), "-q"], env=env, check=True
             )
-            # A wrapper process whose only child is the import: RUSAGE_CHILDREN is its peak.
-            wrapper = (
-                "import resource, subprocess, sys, time; t = time.perf_counter();"
-                " r = subprocess.run(sys.argv[1:]); s = time.perf_counter() - t;"
-                " print(r.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+            code, seconds, peak_kb = measured_run(
+                [*tool, "import-sqlite", str(source), str(work / "out" / "schema.prisma"), "-q"],
+                env,
             )
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    wrapper,
-                    *tool,
-                    "import-sqlite",
-                    str(source),
-                    str(work / "out" / "schema.prisma"),
-                    "-q",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.split()
-            code, seconds, peak_kb = int(out[0]), float(out[1]), int(out[2])
             if code != 0:
                 raise SystemExit(f"import-sqlite exited {code}")
             bare = _bare_copy(sqlite3, psycopg, source, with_database(admin, name))
