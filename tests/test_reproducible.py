@@ -194,3 +194,34 @@ def test_the_shipped_compiled_templates_are_these_templates():
     )
     assert check.returncode == 0
     assert type(environment().loader.loaders[0]).__name__ == "ModuleLoader"
+
+
+def test_the_verify_scripts_catalog_is_jsons_own_indented_text():
+    """catalog_literal writes json.dumps(indent=1)'s bytes without json's slow
+    Python encoder: a difference would change every emitted verify script."""
+    import json
+
+    from conftest import corpus_units
+    from corpus_helpers import rewrite_unit
+
+    from generator.emit.scripts import catalog_literal, expected_for
+
+    samples = [
+        {},
+        [],
+        {"a": [], "b": {}, "c": [[], [{}]]},
+        ["x", ("tuple", 1), 2.5, -0.0, 10**20, True, False, None, 1e300],
+        {'é\u2028"\\\n\t\x00\x7f': {"nested": ["ü", "😀", "</script>"]}},
+    ]
+    for sample in samples:
+        assert catalog_literal(sample) == json.dumps(sample, indent=1, ensure_ascii=False)
+    catalogs = [expected_for(parse_path(ROOT / "out" / "schema.prisma"), "anythingllm", ["0_init"])]
+    for unit in corpus_units()[:8]:
+        rewritten = rewrite_unit(unit)
+        if rewritten is not None and rewritten.outcome.schema is not None:
+            catalogs.append(expected_for(rewritten.outcome.schema, "app", []))
+    assert len(catalogs) > 1 or not corpus_units()
+    for catalog in catalogs:
+        assert catalog_literal(catalog) == json.dumps(catalog, indent=1, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        catalog_literal({1: "a key json would turn into text"})
