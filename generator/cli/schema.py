@@ -57,23 +57,43 @@ class WriteBack(Enum):
         return self in (WriteBack.CHECK, WriteBack.CHECK_DIFF, WriteBack.DIFF)
 
 
+def write_back_options(command):
+    """PATHS and how the result is written back: rewrite's and format's."""
+    for option in reversed(
+        (
+            click.argument(
+                "paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str)
+            ),
+            click.option(
+                "-o",
+                "--output",
+                "output",
+                type=click.Path(path_type=str),
+                help=(
+                    "Write the result here (a file, or a folder for a schema folder or several"
+                    " inputs)."
+                ),
+            ),
+            click.option("--in-place", is_flag=True, help="Rewrite the input files themselves."),
+            click.option(
+                "--check", is_flag=True, help="Write nothing; exit 1 if anything would change."
+            ),
+            click.option(
+                "--diff", is_flag=True, help="Write nothing; print a unified diff of the changes."
+            ),
+            click.option(
+                "--color/--no-color",
+                default=None,
+                help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=str),
-    help="Write the result here (a file, or a folder for a schema folder or several inputs).",
-)
-@click.option("--in-place", is_flag=True, help="Rewrite the input files themselves.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
-@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
-)
+@write_back_options
 @click.option(
     "--format",
     "canonical",
@@ -262,22 +282,7 @@ class _Formatted:
 
 
 @click.command("format")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=str),
-    help="Write the result here (a file, or a folder for a schema folder or several inputs).",
-)
-@click.option("--in-place", is_flag=True, help="Rewrite the input files themselves.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
-@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour the diff (default: on a terminal, unless NO_COLOR is set).",
-)
+@write_back_options
 @stdin_filename_option
 @quiet_verbose()
 def format_(paths, output, in_place, check, diff, color, stdin_filename, quiet, verbose):
