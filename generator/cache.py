@@ -77,15 +77,8 @@ def key(files: list[tuple[str, bytes]], options: str) -> str:
 def schema_key(path: str, options) -> str | None:
     """The key of a file or folder input under `options` (None for standard
     input, or when it cannot be read: the normal path then reports it)."""
-    from generator.psl.source import schema_files_in
-
-    if path == "-":
-        return None
-    location = Path(path)
-    try:
-        files = schema_files_in(location) if location.is_dir() else [location]
-        contents = [(str(f), f.read_bytes()) for f in files]
-    except OSError:
+    contents = _input_contents(path)
+    if contents is None:
         return None
     version = options.prisma_version.key if options.prisma_version else None
     described = (
@@ -97,6 +90,13 @@ def schema_key(path: str, options) -> str | None:
 
 def format_key(path: str) -> str | None:
     """The key of `format`'s verdict on a file or folder (its bytes, this code)."""
+    contents = _input_contents(path)
+    return None if contents is None else key(contents, "format")
+
+
+def _input_contents(path: str) -> list[tuple[str, bytes]] | None:
+    """(name, bytes) of each file of a file or folder input; None for standard
+    input, or when it cannot be read (the normal path then reports it)."""
     from generator.psl.source import schema_files_in
 
     if path == "-":
@@ -104,10 +104,9 @@ def format_key(path: str) -> str | None:
     location = Path(path)
     try:
         files = schema_files_in(location) if location.is_dir() else [location]
-        contents = [(str(f), f.read_bytes()) for f in files]
+        return [(str(f), f.read_bytes()) for f in files]
     except OSError:
         return None
-    return key(contents, "format")
 
 
 def generate_key(schema: str | None, *settings: str) -> str | None:
