@@ -8,6 +8,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PRISMA_ISOLATE_CORPUS", ROOT.parent / "shared" / "corpus"))
 
+# AnythingLLM's schema across five upstream releases, oldest first (in CORPUS/anythingllm).
+ANYTHINGLLM_RELEASES = [
+    "mintplex__schema.prisma__a126b5f5__2023-09-28.prisma",
+    "mintplex__schema.prisma__fcb591d3__2023-12-07.prisma",
+    "mintplex__schema.prisma__2c9cb28d__2024-10-29.prisma",
+    "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma",
+    "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma",
+]
+
 
 def corpus_units() -> list[Path]:
     """Every schema in corpus/real and corpus/anythingllm: files, and folders

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import corpus_units, unit_id
+from conftest import ANYTHINGLLM_RELEASES, corpus_units, unit_id
 from corpus_helpers import rewrite_unit
 from prisma_harness import without_datasource_urls
 
@@ -25,13 +25,7 @@ from generator.sql.diff import diff, summary
 from generator.sql.render import diff_sql
 
 DATA = Path(__file__).resolve().parent / "data" / "diff"
-HISTORY = [  # AnythingLLM's schema across five upstream releases
-    "mintplex__schema.prisma__a126b5f5__2023-09-28.prisma",
-    "mintplex__schema.prisma__fcb591d3__2023-12-07.prisma",
-    "mintplex__schema.prisma__2c9cb28d__2024-10-29.prisma",
-    "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma",
-    "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma",
-]
+HISTORY = ANYTHINGLLM_RELEASES
 
 
 def cli(*args: str):

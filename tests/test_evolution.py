@@ -14,18 +14,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from conftest import ANYTHINGLLM_RELEASES
 from prisma_harness import without_datasource_urls
 
 from generator.db.urls import with_parameter, without_parameter
 
 SCHEMA = "anythingllm"
-HISTORY = [
-    "mintplex__schema.prisma__a126b5f5__2023-09-28.prisma",
-    "mintplex__schema.prisma__fcb591d3__2023-12-07.prisma",
-    "mintplex__schema.prisma__2c9cb28d__2024-10-29.prisma",
-    "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma",
-    "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma",
-]
+HISTORY = ANYTHINGLLM_RELEASES
 EPOCH = 1_800_000_000  # each release a day later: deterministic folder names
 
 ROWS = f"""

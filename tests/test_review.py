@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ANYTHINGLLM_RELEASES
 
 from generator.cli import main
 
@@ -425,13 +426,7 @@ def test_the_output_folder_history_is_reviewed(repo):
 
 # --- AnythingLLM's real history --------------------------------------------------------
 
-HISTORY = [
-    "mintplex__schema.prisma__a126b5f5__2023-09-28.prisma",
-    "mintplex__schema.prisma__fcb591d3__2023-12-07.prisma",
-    "mintplex__schema.prisma__2c9cb28d__2024-10-29.prisma",
-    "mintplex__schema.prisma__5716ac5e__2025-11-24.prisma",
-    "mintplex__schema.prisma__HEAD-72aabbd1__2026-08.prisma",
-]
+HISTORY = ANYTHINGLLM_RELEASES
 GOLDEN = Path(__file__).parent / "data" / "review"
 DATA_LOSS = {"table-dropped", "column-dropped", "enum-value-removed", "column-recreated"}
 
