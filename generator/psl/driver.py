@@ -20,6 +20,8 @@ rare case; it costs one more parse).
 
 from __future__ import annotations
 
+import sys
+
 from lark import Token
 from lark.lexer import PatternStr, UnlessCallback
 from lark.parsers.lalr_analysis import Shift
@@ -95,7 +97,7 @@ class Driver:
         actions = self._actions
         scanners = self._scanners
         new_token = Token._future_new
-        interned = {}.setdefault
+        intern = sys.intern
         states = [self._start]
         values: list = []
         position = 0
@@ -148,7 +150,7 @@ class Driver:
             # One string per distinct name: the AST keeps every one, and a
             # schema repeats its types, fields and attributes (~10 MB at 10,000
             # models).
-            value = interned(value, value)
+            value = intern(value)
             token = new_token(kind, value, position, None, None, None, None, end)
             callback = callbacks.get(matched)  # lark looks callbacks up by the matched type
             if callback is not None:
