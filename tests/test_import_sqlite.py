@@ -17,8 +17,11 @@ import psycopg
 import pytest
 from conftest import CORPUS
 
-from generator.db.import_sqlite import canonical, to_boolean, to_decimal, to_timestamp
+from generator.db import pg_text
+from generator.db.import_sqlite import digest_sum, encode_batch
+from generator.db.pg_text import to_boolean, to_timestamp
 from generator.db.urls import with_parameter, without_parameter
+from generator.sql.model import ColumnType
 
 SCHEMA = "anythingllm"
 ANYTHINGLLM_2023 = "anythingllm/mintplex__schema.prisma__a126b5f5__2023-09-28.prisma"
@@ -74,17 +77,193 @@ def test_datetime_encodings_of_prismas_sqlite_connector():
     assert to_timestamp("2024-01-02T03:04:05.678Z") == expected
     assert to_timestamp("2024-01-02T05:04:05.678+02:00") == expected  # converted to UTC
     assert to_timestamp("2024-01-02 03:04:05") == expected.replace(microsecond=0)
-    assert to_timestamp(None) is None
 
 
-def test_boolean_decimal_and_canonical_forms():
+def test_boolean_forms():
     assert to_boolean(1) is True and to_boolean(0) is False and to_boolean("true") is True
     with pytest.raises(ValueError):
         to_boolean(2)
-    assert to_decimal(0.1) == Decimal("0.1")
-    # What is sent and what PostgreSQL's DECIMAL(65,30) gives back compare equal.
-    assert canonical(Decimal("0.1")) == canonical(Decimal("0.100000000000000000000000000000"))
-    assert canonical(Decimal("100")) == canonical(Decimal("100.000")) == "100"
+
+
+# --- every value as PostgreSQL prints it ----------------------------------------------
+
+# (column type, SQLite values): each is sent as the text PostgreSQL prints for it.
+PRINTED_CASES = [
+    ("INTEGER", [0, -2147483648, 2147483647, 7.0, "12", None]),
+    ("SMALLINT", [-32768, 32767]),
+    ("BIGINT", [9007199254740993, -(2**63), 2**63 - 1]),
+    ("BOOLEAN", [0, 1, "true", "f", None]),
+    (
+        "TIMESTAMP(3)",
+        [
+            1704164645678,
+            1704164645600,
+            1704164645000,
+            1704164645678.0,
+            -1,
+            "2024-01-02 03:04:05.678",
+            "2024-01-02 03:04:05.600",
+            "2024-01-02 03:04:05",
+            "2024-01-02T03:04:05.678Z",
+            "2024-01-02T05:04:05.678+02:00",
+            "2024-01-02 03:04:05.678901",
+            " 1704164645678 ",
+            "0001-01-01 00:00:00",
+            None,
+        ],
+    ),
+    ("TIMESTAMP", [1704164645678, "2024-01-02 03:04:05.000001"]),
+    ("TIMESTAMP(0)", [1704164645678]),
+    ("TIMESTAMPTZ(3)", [1704164645678, "2024-01-02T03:04:05Z"]),
+    ("DATE", [1704164645678, "2024-01-02"]),
+    ("TIME(3)", [1704164645678, 1704153600000]),
+    ("DECIMAL(65,30)", ["12.50", 0.1, 3, "-0.000", "1e3", "123456789.123456789", "NaN"]),
+    ("DECIMAL(10,2)", ["1.005", "-1.005", "99999999.99"]),
+    ("NUMERIC", ["1.50", "1E+3", "-0", "0.000001"]),
+    ("DOUBLE PRECISION", [0.1, 100.0, 1e15, 1.5e15, 1e16, 1e-5, 1e-4, -0.0, 1e300, 5e-324]),
+    ("DOUBLE PRECISION", [123456789012345.6, 2.5, 3, "0.30000000000000004", float("inf")]),
+    ("REAL", [0.1, 100.0, 1e6, 1e-5, 3.4e38, 16777217, 1 / 3, -0.0]),
+    (
+        "JSONB",
+        [
+            '{"b": [1, 2.5, null], "a": "ü", "aa": {"z": 1, "y": 2}}',
+            '{"a":1,"a":2}',
+            '{"n": [1.50, 1e3, 1E-7, -0, -0.0, 12345678901234567890, 0.1]}',
+            '"just a string"',
+            "null",
+            "[]",
+            "{}",
+            ' {"x": "tab\\tnewline\\nquote\\"back\\\\slash\\u0001\\u00e9\\ud83d\\ude00"} ',
+            '{"\u00e9": 1, "zz": 2, "é": 3}',
+            None,
+        ],
+    ),
+    ("JSON", ['{"b":1,  "a":2}']),
+    ("BYTEA", [b"\x00\xffbytes", b"", "text as bytes"]),
+    ("UUID", ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}"]),
+    ("CHAR(5)", ["ab", "abcde", "ab   ", "  a"]),
+    ("VARCHAR(20)", ["tab\there", "new\nline\r", "back\\slash", 5, 0.5]),
+    ("TEXT", ["plain", "ünïcødé 🙂", "", None]),
+]
+
+
+def column_type(sql: str) -> ColumnType:
+    base, _, args = sql.partition("(")
+    return ColumnType(base, tuple(a.strip() for a in args.rstrip(")").split(",")) if args else ())
+
+
+def test_each_value_is_sent_as_postgresql_prints_it(database):
+    """The field text of every value equals PostgreSQL's own text for what it
+    stored from it (the digest's side): the server is the judge."""
+    with psycopg.connect(database) as connection:
+        for name, value in pg_text.SESSION_SETTINGS.items():
+            connection.execute("SELECT set_config(%s, %s, true)", (name, value))
+        for number, (sql, values) in enumerate(PRINTED_CASES):
+            kind = column_type(sql)
+            assert kind.sql == sql.replace(", ", ",")
+            field = pg_text.field_for(kind)
+            sent = [field(v) for v in values]
+            table = f"printed_{number}"
+            connection.execute(f"CREATE TEMP TABLE {table} (n int, v {sql})")
+            with connection.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+                copy.write("".join(f"{i}\t{text}\n" for i, text in enumerate(sent)).encode())
+            select = pg_text.row_digest_sql(
+                [("v", pg_text.is_text(kind), not pg_text.is_plain(kind))]
+            )
+            line = select.split("convert_to(")[1].split(", 'UTF8')")[0]
+            printed = [r[0] for r in connection.execute(f"SELECT {line} FROM {table} ORDER BY n")]
+            assert printed == sent, sql
+
+
+def test_random_floats_print_as_postgresql_prints_them(database):
+    import random
+    import struct
+
+    rng = random.Random(14)
+    doubles = [struct.unpack("d", rng.randbytes(8))[0] for _ in range(3000)]
+    doubles += [rng.uniform(-1e17, 1e17) for _ in range(1000)]
+    doubles += [round(rng.uniform(-1000, 1000), rng.randrange(6)) for _ in range(1000)]
+    doubles = [d for d in doubles if d == d and abs(d) != float("inf")]
+    singles = [struct.unpack("f", rng.randbytes(4))[0] for _ in range(3000)]
+    singles = [f for f in singles if f == f and abs(f) != float("inf")]
+    with psycopg.connect(database) as connection:
+        connection.execute("SET extra_float_digits = 1")
+        for kind, values, text in [
+            ("float8", doubles, pg_text.float_text),
+            ("float4", singles, pg_text.real_text),
+        ]:
+            printed = connection.execute(
+                f"SELECT array_agg(v::{kind}::text ORDER BY n) FROM unnest(%s::float8[])"
+                " WITH ORDINALITY AS u(v, n)",
+                (values,),
+            ).fetchone()[0]
+            assert printed == [text(v) for v in values], kind
+
+
+def test_batches_convert_as_each_value_does():
+    """The column-at-a-time conversion (C loops, shared tables of distinct
+    values) gives the field functions' text, with NULLs, escapes and repeats."""
+    kinds = [column_type(t) for t in ("INTEGER", "TEXT", "BOOLEAN", "TIMESTAMP(3)", "JSONB")]
+    kinds.append(column_type("TIMESTAMP(3)"))
+    convert = pg_text.batch_converter(kinds)
+    fields = [pg_text.field_for(k) for k in kinds]
+    stamp = 1704164645678
+    batches = [
+        [(i, f"t{i}", i % 2, stamp + i, '{"a": 1}', stamp + i) for i in range(50)],
+        [(i, None, 1, stamp, None, "2024-01-02 03:04:05.6") for i in range(50)],
+        [(2.0, "a\tb\\c", "t", stamp + i % 3, f'{{"b": {i}, "a": 1}}', None) for i in range(9)],
+        [(None, 5, 0, None, "[1, 2]", stamp) for i in range(3)],
+    ]
+    for batch in batches:
+        expected = [
+            [f(v) for v in column]
+            for f, column in zip(fields, zip(*batch, strict=True), strict=True)
+        ]
+        assert convert(batch) == expected
+    with pytest.raises(ValueError, match="NUL"):
+        convert([(1, "a\x00b", 1, None, None, None)])
+    with pytest.raises(ValueError, match="range"):
+        convert([(2**31, "a", 1, None, None, None)])
+
+
+def test_the_digest_is_computed_alike_by_postgresql_and_sees_a_change(database):
+    """Python's digest of the lines it sends equals PostgreSQL's digest of the
+    stored rows, in any order; a changed value, a missing row or a duplicate
+    changes it.  Columns that held no escape are digested without them."""
+    kinds = [column_type(t) for t in ("INTEGER", "TEXT", "JSONB", "TIMESTAMP(3)")]
+    rows = [
+        (1, "a\tb", '{"b": 1, "a": [1, 2]}', 1704164645678),
+        (2, "plain", None, "2024-01-02 03:04:05.678"),
+        (3, "back\\slash", '"x\\ny"', None),
+    ]
+    unescaped = {1, 2}
+    lines, digest = encode_batch(pg_text.batch_converter(kinds), rows, unescaped)
+    assert unescaped == set()  # both text-like columns held an escape
+    assert digest == digest_sum(lines[::-1])
+    _, plain_digest = encode_batch(pg_text.batch_converter(kinds), rows[1:2], {1, 2})
+    with psycopg.connect(database) as connection:
+        connection.execute("CREATE TEMP TABLE t (i int, s text, j jsonb, at timestamp(3))")
+        with connection.cursor().copy("COPY t FROM STDIN") as copy:
+            copy.write(b"".join(line + b"\n" for line in lines))
+        columns = [("i", False, False), ("s", True, True), ("j", False, True), ("at", False, False)]
+
+        def found(where="true", plain=columns):
+            select = pg_text.row_digest_sql(plain)
+            return tuple(
+                int(v)
+                for v in connection.execute(f"SELECT {select} FROM t WHERE {where}").fetchone()
+            )
+
+        assert found() == (3, digest)
+        assert found("i = 2", [(c, text, False) for c, text, _ in columns]) == (1, plain_digest)
+        connection.execute('UPDATE t SET j = \'{"a": [1, 2], "b": 2}\' WHERE i = 1')
+        assert found() != (3, digest)
+        connection.execute('UPDATE t SET j = \'{"a": [1, 2], "b": 1}\' WHERE i = 1')
+        assert found() == (3, digest)
+        connection.execute("INSERT INTO t SELECT * FROM t WHERE i = 3")
+        assert found()[1] != digest
+        connection.execute("DELETE FROM t WHERE i = 3")
+        assert found() != (3, digest)
 
 
 # --- AnythingLLM's own legacy database ---------------------------------------------------
@@ -321,7 +500,7 @@ def test_sequences_restart_inside_the_transaction(database):
         connection.execute("INSERT INTO t SELECT FROM generate_series(1, 3)")
         connection.execute("DELETE FROM t WHERE id < 3")
         connection.execute("INSERT INTO t (id) VALUES (41)")
-        plan = TablePlan("t", "public", ["id"], [], set(), ["id"], ["id"])
+        plan = TablePlan("t", "public", ["id"], [], None, [True], [False], ["id"], ["id"])
         with connection.transaction(force_rollback=True):
             _restart_sequences(connection, [plan])
             assert connection.execute("SELECT nextval('t_id_seq')").fetchone() == (42,)
@@ -413,32 +592,24 @@ def test_unreachable_database_is_exit_2_not_a_traceback(corpus, tmp_path):
     assert "cannot connect to postgresql://app:***@127.0.0.1:9/app" in result.stderr
 
 
-def test_the_table_digest_agrees_across_sides_and_sees_a_change():
-    """The SQLite side (JSON as text) and the PostgreSQL side (JSON parsed,
-    numeric with its column's scale) digest the same rows alike, in any order;
-    one changed value, a missing row or a duplicate changes the digest."""
-    import datetime as dt
-
-    from generator.db.import_sqlite import TableDigest
-
-    moment = dt.datetime(2024, 1, 2, 3, 4, 5, 678000)
-    source = [
-        (1, "a", Decimal("1.5"), '{"b": 1, "a": [1, 2]}', float("nan"), moment),
-        (2, "b", Decimal("2"), None, 0.1, None),
-    ]
-    target = [
-        (2, "b", Decimal("2.000"), None, 0.1, None),
-        (1, "a", Decimal("1.500"), {"a": [1, 2], "b": 1}, float("nan"), moment),
-    ]
-
-    def digest(rows, source_json):
-        d = TableDigest({3}, {4}, source_json=source_json)
-        for row in rows:
-            d.add(row)
-        return d.rows, d.hexdigest
-
-    assert digest(source, True) == digest(target, False)
-    changed = [target[0], (1, "a", Decimal("1.5"), {"a": [1, 2], "b": 2}, float("nan"), moment)]
-    assert digest(changed, False) != digest(source, True)
-    assert digest(target[:1], False) != digest(source, True)
-    assert digest(target + target[:1], False)[1] != digest(source, True)[1]
+def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
+    """The digest is PostgreSQL's text of what it stored: an inet given as
+    '10.0.0.1/32' is stored as 10.0.0.1, the row differs from what was sent,
+    and the whole import rolls back, naming the table."""
+    url = with_parameter(database, "schema", SCHEMA)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
+        "model hosts {\n  id      Int    @id\n  address String @db.Inet\n}\n"
+    )
+    schema = deploy_schema(schema_file, url, tmp_path)
+    for name, address, code in [("exact.db", "10.0.0.1", 0), ("normalised.db", "10.0.0.2/32", 1)]:
+        sqlite_file = tmp_path / name
+        with sqlite3.connect(sqlite_file) as db:
+            db.execute('CREATE TABLE "hosts" ("id" INTEGER PRIMARY KEY, "address" TEXT NOT NULL)')
+            db.execute("INSERT INTO hosts VALUES (1, ?)", (address,))
+        result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--truncate", url=url)
+        assert result.returncode == code, result.stdout + result.stderr
+    assert "source and target differ after the copy" in result.stderr
+    assert "hosts: sent 1 rows" in result.stderr
+    assert query(url, f'SELECT concat(address) FROM "{SCHEMA}".hosts') == [("10.0.0.1",)]

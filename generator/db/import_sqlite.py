@@ -20,15 +20,16 @@ into the deployed, isolated PostgreSQL schema, losing nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import hashlib
 import sqlite3
 import sys
 import time
+from array import array
 from dataclasses import dataclass, field
-from decimal import Decimal
+from operator import methodcaller
 from pathlib import Path
 
+from generator.db import pg_text
 from generator.db.connection import EXIT_DRIFT, EXIT_USAGE, Unreachable
 from generator.db.session import locked_session, run_error, tables_in
 from generator.errors import CommandFailure
@@ -38,8 +39,9 @@ from generator.sql.identifiers import quote_identifier as q
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables SQLite or Prisma keep for themselves; never application data.
 SQLITE_INTERNAL = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4", "_prisma_migrations"}
-_EPOCH = dt.datetime(1970, 1, 1)
 _MASK = (1 << 64) - 1
+# What a value that cannot be converted raises (ArithmeticError: Decimal's own).
+_BAD_VALUE = (ValueError, TypeError, UnicodeError, OverflowError, ArithmeticError)
 
 
 @dataclass
@@ -76,204 +78,32 @@ class ImportReport:
         )
 
 
-# --- converting values the way Prisma stores them in PostgreSQL -------------------
+# --- a table's rows as COPY lines, and their digest ------------------------------------
 
 
-def to_timestamp(value):
-    """Prisma's SQLite DateTime: integer epoch milliseconds (older engines) or
-    text such as '2024-01-02 03:04:05.678', '2024-01-02T03:04:05.678Z' or
-    '…+00:00'.  PostgreSQL gets TIMESTAMP(3) in UTC, without a zone."""
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_epoch_ms(value)
-    text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return _from_epoch_ms(int(text))
-    parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-    return parsed.replace(microsecond=parsed.microsecond // 1000 * 1000)  # TIMESTAMP(3)
+def encode_batch(convert, batch: list, unescaped: set[int]) -> tuple[list[bytes], int]:
+    """A batch of SQLite rows as COPY lines (UTF-8) and the sum of their
+    digests, converted column by column (`pg_text.batch_converter`): the
+    loops over values and rows run in C, not in Python.  Columns of
+    `unescaped` that held a COPY escape are taken out of it."""
+    fields = convert(batch)
+    for i in [i for i in unescaped if "\\" in "".join(fields[i])]:
+        unescaped.discard(i)
+    lines = list(map(str.encode, map("\t".join, zip(*fields, strict=True))))
+    return lines, digest_sum(lines)
 
 
-def _from_epoch_ms(value) -> dt.datetime:
-    try:
-        return _EPOCH + dt.timedelta(milliseconds=int(value))
-    except (OverflowError, ValueError):
-        raise ValueError("epoch milliseconds out of the range of a timestamp") from None
+_DIGEST = methodcaller("digest")
+_SWAP = sys.byteorder == "little"
 
 
-def to_boolean(value):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("1", "true", "t"):
-            return True
-        if lowered in ("0", "false", "f"):
-            return False
-        raise ValueError(f"not a Boolean: {value!r}")
-    if value in (0, 1):
-        return bool(value)
-    raise ValueError(f"not a Boolean: {value!r}")
-
-
-def to_json(value):
-    if value is None:
-        return None
-    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
-    json.loads(text)  # invalid JSON fails loudly here, naming the row
-    return text
-
-
-def row_converter(converters: list):
-    """One function converting a whole row, `(c0(row[0]), c1(row[1]), …)`:
-    a generator over the converters costs as much again per row.  Built from
-    positions and the converter functions only, no text from the data."""
-    namespace = {f"c{i}": convert for i, convert in enumerate(converters)}
-    calls = "".join(f"c{i}(row[{i}]), " for i in range(len(converters)))
-    exec(f"def convert_row(row):\n    return ({calls})\n", namespace)  # noqa: S102
-    return namespace["convert_row"]
-
-
-def json_text(value):
-    """A JSON value's text, unparsed (the import's digest parses it once)."""
-    if value is None:
-        return None
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def to_int(value):
-    if value is None:
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"not an integer: {value!r}")
-    return int(value)
-
-
-def to_decimal(value):
-    if value is None:
-        return None
-    return Decimal(str(value))  # str(): REAL 0.1 stays 0.1, not its binary expansion
-
-
-def to_float(value):
-    return None if value is None else float(value)
-
-
-def to_bytes(value):
-    if value is None:
-        return None
-    return bytes(value) if not isinstance(value, str) else value.encode("utf-8")
-
-
-def to_text(value):
-    if value is None:
-        return None
-    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
-    if "\x00" in text:
-        raise ValueError("text with a NUL byte, which PostgreSQL cannot store")
-    return text
-
-
-def converter_for(column_type):
-    """The conversion for a column of the DDL model (a sql.model.ColumnType)."""
-    base = column_type.base
-    if column_type.array or column_type.kind != "builtin":
-        return to_text  # enums take their labels; SQLite holds no scalar lists
-    if base in ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ"):
-        return to_timestamp
-    if base == "BOOLEAN":
-        return to_boolean
-    if base in ("JSONB", "JSON"):
-        return to_json
-    if base in ("INTEGER", "BIGINT", "SMALLINT", "SERIAL", "BIGSERIAL", "SMALLSERIAL", "INT"):
-        return to_int
-    if base in ("DECIMAL", "NUMERIC"):
-        return to_decimal
-    if base in ("DOUBLE PRECISION", "REAL"):
-        return to_float
-    if base == "BYTEA":
-        return to_bytes
-    return to_text  # TEXT, VARCHAR(n), CHAR(n), UUID, enums (their labels), ...
-
-
-def _canonical_decimal(value: Decimal) -> str:
-    normal = value.normalize()
-    return format(normal, "f") if normal == normal.to_integral() else str(normal)
-
-
-def _canonical_json(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-# By exact type: one dict lookup per value (this runs twice for every value imported).
-_CANONICAL = {
-    type(None): lambda value: "\\N",
-    bool: lambda value: "t" if value else "f",
-    int: str,
-    str: str,
-    float: repr,
-    Decimal: _canonical_decimal,
-    dt.datetime: lambda value: value.replace(tzinfo=None).isoformat(timespec="milliseconds"),
-    bytes: bytes.hex,
-    memoryview: lambda value: bytes(value).hex(),
-    dict: _canonical_json,
-    list: _canonical_json,
-}
-
-
-def canonical(value) -> str:
-    """One text per value, equal for a converted source value and the value
-    psycopg reads back from PostgreSQL."""
-    render = _CANONICAL.get(type(value))
-    return render(value) if render is not None else str(value)
-
-
-class TableDigest:
-    """Order-independent content checksum: the sum, modulo 2**64, of every
-    row's hash as a tuple of its converted values, so duplicates count and
-    memory stays constant.
-
-    Python's own hash does it in C, a row at a time: SipHash for text and
-    bytes, value hashes for numbers, datetimes and Decimals (1.5 and 1.500
-    agree, as PostgreSQL's numeric keeps the scale).  Both sides are digested
-    in this one process, so the per-process key of text hashing is common to
-    them, and a difference goes unseen with a chance of 2**-64; the sum is a
-    per-run value, not one to compare across runs.  JSON is compared as
-    canonical text (the source holds text, PostgreSQL gives back parsed
-    values), and a float NaN (whose hash is its identity) as a marker."""
-
-    def __init__(self, json_columns: set[int], float_columns: set[int], source_json: bool):
-        self.rows = 0
-        self.total = 0
-        self.json_columns = json_columns
-        self.float_columns = float_columns
-        self.source_json = source_json  # JSON values are text to parse (the SQLite side)
-
-    def add(self, row: tuple) -> None:
-        if self.json_columns or self.float_columns:
-            row = list(row)
-            for i in self.json_columns:
-                value = row[i]
-                if value is not None:
-                    if self.source_json and isinstance(value, str):
-                        value = json.loads(value)
-                    row[i] = _canonical_json(value)
-            for i in self.float_columns:
-                if row[i] != row[i]:  # NaN
-                    row[i] = "NaN"
-            row = tuple(row)
-        try:
-            digest = hash(row)
-        except TypeError:  # an unhashable value (a list): its canonical text
-            digest = hash(tuple(canonical(v) for v in row))
-        self.total = (self.total + digest) & _MASK
-        self.rows += 1
-
-    @property
-    def hexdigest(self) -> str:
-        return f"{self.total:016x}"
+def digest_sum(lines: list[bytes]) -> int:
+    """The sum of each line's digest, as `pg_text.row_digest_sql` computes it:
+    the first 8 bytes of its SHA-256 as a signed big-endian integer."""
+    digests = array("q", b"".join(map(_DIGEST, map(hashlib.sha256, lines))))
+    if _SWAP:
+        digests.byteswap()
+    return sum(digests[::4])  # each SHA-256 is four 8-byte items
 
 
 # --- the plan: which tables and columns, in which order ----------------------------
@@ -284,11 +114,15 @@ class TablePlan:
     name: str  # the database name, the same in SQLite and PostgreSQL
     schema: str
     columns: list[str]  # copied: present in SQLite and in the schema
-    converters: list
-    json_columns: set[int]
+    fields: list  # each column's pg_text field function
+    convert: object  # pg_text.batch_converter: a batch's columns, the same text, faster
+    plain: list[bool]  # each column's text never needs COPY's escapes
+    text: list[bool]  # each column's values are text already
     serial: list[str]  # autoincrement columns whose sequences are reset
     primary_key: list[str]
-    float_columns: set[int] = field(default_factory=set)  # NaN needs a marker
+    # Columns none of whose values held a COPY escape: the digest's SQL need not
+    # escape them (what was sent had no backslash, so PostgreSQL stored it as is).
+    unescaped: set[int] = field(default_factory=set)
 
 
 def open_sqlite(path: Path) -> sqlite3.Connection:
@@ -353,11 +187,10 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
                 name=name,
                 schema=table.name.schema,
                 columns=[c.name for c in copied],
-                converters=[converter_for(c.type) for c in copied],
-                json_columns={i for i, c in enumerate(copied) if c.type.base in ("JSONB", "JSON")},
-                float_columns={
-                    i for i, c in enumerate(copied) if c.type.base in ("DOUBLE PRECISION", "REAL")
-                },
+                fields=[pg_text.field_for(c.type) for c in copied],
+                convert=pg_text.batch_converter([c.type for c in copied]),
+                plain=[pg_text.is_plain(c.type) for c in copied],
+                text=[pg_text.is_text(c.type) for c in copied],
                 serial=[c.name for c in copied if c.type.serial],
                 primary_key=list(table.primary_key),
             )
@@ -425,12 +258,14 @@ def import_sqlite(
             with session as (connection, _):
                 _check_deployed(connection, expected)
                 with connection.transaction():
+                    for name, value in pg_text.SESSION_SETTINGS.items():
+                        connection.execute("SELECT set_config(%s, %s, true)", (name, value))
                     _prepare_targets(connection, plans, truncate)
                     for plan in plans:
                         report.tables[plan.name] = _copy_table(
                             sqlite, connection, plan, batch_size, progress
                         )
-                    _compare(connection, plans, report, batch_size)
+                    _compare(connection, plans, report)
                     # Last, and by ALTER SEQUENCE, which rolls back with the
                     # transaction (setval would not: a failed import would leave them moved).
                     _restart_sequences(connection, plans)
@@ -486,51 +321,55 @@ def _copy_table(
     columns = ", ".join(q(c) for c in plan.columns)
     order = ", ".join(q(c) for c in plan.primary_key) or "rowid"
     cursor = sqlite.execute(f"SELECT {columns} FROM {q(plan.name)} ORDER BY {order}")
-    digest = TableDigest(plan.json_columns, plan.float_columns, source_json=True)
-    copied = 0
-    # JSON is validated by the digest's parse (below), not parsed twice;
-    # _bad_value runs plan.converters, whose to_json parses, to name the column.
-    convert_row = row_converter(
-        [json_text if i in plan.json_columns else c for i, c in enumerate(plan.converters)]
-    )
-    with (
-        connection.cursor() as target,
-        target.copy(f"COPY {q(plan.schema)}.{q(plan.name)} ({columns}) FROM STDIN") as copy,
-    ):
+    rows = digest = 0
+    plan.unescaped = {i for i, plain in enumerate(plan.plain) if not plain}
+    statement = f"COPY {q(plan.schema)}.{q(plan.name)} ({columns}) FROM STDIN"
+    with connection.cursor() as target, target.copy(statement, writer=_writer(target)) as copy:
         while True:
             batch = cursor.fetchmany(batch_size)
             if not batch:
                 break
-            for row in batch:
-                try:
-                    converted = convert_row(row)
-                    # Parses each JSON value (the source side's canonical form), which
-                    # is its validation too: an invalid one stops here, before COPY.
-                    digest.add(converted)
-                except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as error:
-                    raise _bad_value(plan, row, error) from None
-                copy.write_row(converted)
-            copied += len(batch)
+            try:
+                lines, batch_digest = encode_batch(plan.convert, batch, plan.unescaped)
+            except _BAD_VALUE:
+                raise _bad_value(plan, batch) from None
+            lines.append(b"")
+            copy.write(b"\n".join(lines))
+            digest += batch_digest
+            rows += len(batch)
             if progress:
-                _progress(plan.name, copied, total)
+                _progress(plan.name, rows, total)
     if progress:
-        _progress(plan.name, copied, total, done=True)
+        _progress(plan.name, rows, total, done=True)
     return TableReport(
-        rows=digest.rows, checksum=digest.hexdigest, seconds=time.monotonic() - started
+        rows=rows, checksum=f"{digest & _MASK:016x}", seconds=time.monotonic() - started
     )
 
 
-def _bad_value(plan: TablePlan, row, error) -> CommandFailure:
+def _writer(cursor):
+    """A writer thread sends each batch while the next one is converted: with
+    the plain writer, Python waited for the server to take every batch and the
+    server waited for Python to convert the next (one core at a time)."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    return QueuedLibpqWriter(cursor)
+
+
+def _bad_value(plan: TablePlan, batch) -> CommandFailure:
     """Which value could not be converted: table, primary key and column, and
     the value's type, never the value (it may be a password hash or a token)."""
-    for name, convert, value in zip(plan.columns, plan.converters, row, strict=True):
-        try:
-            convert(value)
-        except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as reason:
-            column, kind, error = name, type(value).__name__, reason
-            break
-    else:  # pragma: no cover - the row failed as a whole, not one value
-        column, kind = "?", "row"
+    for row in batch:
+        for name, convert, value in zip(plan.columns, plan.fields, row, strict=True):
+            try:
+                convert(value).encode()
+            except _BAD_VALUE as reason:
+                column, kind, error = name, type(value).__name__, reason
+                break
+        else:
+            continue
+        break
+    else:  # pragma: no cover - the batch failed as a whole, not one value
+        row, column, kind, error = batch[0], "?", "row", None
     key = ", ".join(
         f"{c}={row[plan.columns.index(c)]!r}" for c in plan.primary_key if c in plan.columns
     )
@@ -575,28 +414,32 @@ def _restart_sequences(connection, plans: list[TablePlan]) -> None:
             )
 
 
-def _compare(connection, plans: list[TablePlan], report: ImportReport, batch_size: int) -> None:
-    """Read every table back (inside the transaction) and compare counts and
-    checksums with what was sent; any difference rolls everything back."""
+def _compare(connection, plans: list[TablePlan], report: ImportReport) -> None:
+    """PostgreSQL digests every table's stored rows as the COPY lines they
+    print as (inside the transaction) and counts them; any difference from
+    what was sent rolls everything back."""
     differences = []
     for plan in plans:
-        digest = TableDigest(plan.json_columns, plan.float_columns, source_json=False)
-        columns = ", ".join(q(c) for c in plan.columns)
-        with connection.cursor(name="readback") as cursor:  # one open at a time
-            cursor.itersize = batch_size
-            cursor.execute(f"SELECT {columns} FROM {q(plan.schema)}.{q(plan.name)}")
-            for row in cursor:
-                digest.add(row)
+        select = pg_text.row_digest_sql(
+            [
+                (q(c), plan.text[i], not plan.plain[i] and i not in plan.unescaped)
+                for i, c in enumerate(plan.columns)
+            ]
+        )
+        rows, digest = connection.execute(
+            f"SELECT {select} FROM {q(plan.schema)}.{q(plan.name)}"
+        ).fetchone()
+        found = f"{int(digest) & _MASK:016x}"
         sent = report.tables[plan.name]
-        if digest.rows != sent.rows or digest.hexdigest != sent.checksum:
+        if rows != sent.rows or found != sent.checksum:
             differences.append(
-                f"{plan.name}: sent {sent.rows} rows ({sent.checksum}), "
-                f"found {digest.rows} ({digest.hexdigest})"
+                f"{plan.name}: sent {sent.rows} rows ({sent.checksum}), found {rows} ({found})"
             )
     if differences:
         raise CommandFailure(
             "checksum_mismatch",
-            "source and target differ after the copy; rolled back, nothing was imported: "
+            "source and target differ after the copy (a row lost, or a value PostgreSQL "
+            "stores otherwise than it was sent); rolled back, nothing was imported: "
             + "; ".join(differences),
             EXIT_DRIFT,
         )
