@@ -598,10 +598,7 @@ def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
     and the whole import rolls back, naming the table."""
     url = with_parameter(database, "schema", SCHEMA)
     schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(
-        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
-        "model hosts {\n  id      Int    @id\n  address String @db.Inet\n}\n"
-    )
+    schema_file.write_text(HOSTS_SCHEMA)
     schema = deploy_schema(schema_file, url, tmp_path)
     for name, address, code in [("exact.db", "10.0.0.1", 0), ("normalised.db", "10.0.0.2/32", 1)]:
         sqlite_file = tmp_path / name
@@ -613,3 +610,113 @@ def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
     assert "source and target differ after the copy" in result.stderr
     assert "hosts: sent 1 rows" in result.stderr
     assert query(url, f'SELECT concat(address) FROM "{SCHEMA}".hosts') == [("10.0.0.1",)]
+
+
+def test_segments_are_digested_as_they_are_copied(anythingllm):
+    """A table keyed by an integer is copied in segments of ten batches, each
+    digested by the server while the next is converted: small batches (many
+    segments) store exactly what the default does."""
+    sqlite_file, schema, url = anythingllm
+
+    def rows():
+        return {
+            table: query(url, f'SELECT * FROM "{SCHEMA}".{table} ORDER BY id')
+            for table in ("users", "workspaces", "workspace_documents", "workspace_chats")
+        }
+
+    result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "7", url=url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    segmented = rows()
+    assert len(segmented["workspace_chats"]) > 1900  # 29 segments of 70 rows
+    result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--truncate", url=url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert rows() == segmented
+
+
+HOSTS_SCHEMA = (
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
+    "model hosts {\n  id      Int    @id\n  address String @db.Inet\n}\n"
+)
+
+
+def test_a_segment_postgresql_stores_otherwise_is_named_and_rolled_back(database, tmp_path):
+    url = with_parameter(database, "schema", SCHEMA)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(HOSTS_SCHEMA)
+    schema = deploy_schema(schema_file, url, tmp_path)
+    sqlite_file = tmp_path / "hosts.db"
+    with sqlite3.connect(sqlite_file) as db:
+        db.execute('CREATE TABLE "hosts" ("id" INTEGER PRIMARY KEY, "address" TEXT NOT NULL)')
+        db.executemany(
+            "INSERT INTO hosts VALUES (?, ?)",
+            [(i, f"10.0.0.{i}/32" if i == 50 else f"10.0.0.{i}") for i in range(1, 101)],
+        )
+    result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "3", url=url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    # Segments of 30 rows: the third (ids 61-90 are later) holds id 50.
+    assert 'hosts (rows where "id" > 30): sent 30 rows' in result.stderr
+    assert query(url, f'SELECT count(*) FROM "{SCHEMA}".hosts') == [(0,)]
+
+
+def test_keys_that_are_not_integers_in_sqlite_are_digested_whole(database, tmp_path):
+    """A key column SQLite holds as text ('10' sorts before '9') gives no key
+    ranges to digest by: the table is digested whole, after the copy."""
+    url = with_parameter(database, "schema", SCHEMA)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(HOSTS_SCHEMA)
+    schema = deploy_schema(schema_file, url, tmp_path)
+    sqlite_file = tmp_path / "hosts.db"
+    with sqlite3.connect(sqlite_file) as db:
+        db.execute('CREATE TABLE "hosts" ("id" TEXT PRIMARY KEY, "address" TEXT NOT NULL)')
+        db.executemany(
+            "INSERT INTO hosts VALUES (?, ?)", [(str(i), f"10.0.0.{i}") for i in range(1, 101)]
+        )
+    result = run_cli(
+        "import-sqlite", str(sqlite_file), str(schema), "--batch-size", "3", "--json", url=url
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["tables"]["hosts"]["rows"] == 100
+    assert query(url, f'SELECT count(*), max(id) FROM "{SCHEMA}".hosts') == [(100, 100)]
+
+
+def test_a_bad_value_while_a_segment_is_digested_rolls_back_cleanly(database, tmp_path):
+    """The batches after a segment are converted while the server digests it:
+    a value that cannot be converted there ends the import the usual way."""
+    url = with_parameter(database, "schema", SCHEMA)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(HOSTS_SCHEMA)
+    schema = deploy_schema(schema_file, url, tmp_path)
+    sqlite_file = tmp_path / "hosts.db"
+    with sqlite3.connect(sqlite_file) as db:
+        db.execute('CREATE TABLE "hosts" ("id" INTEGER PRIMARY KEY, "address" TEXT NOT NULL)')
+        db.executemany(
+            "INSERT INTO hosts VALUES (?, ?)",
+            [(i, "a\x00b" if i == 32 else f"10.0.0.{i}") for i in range(1, 101)],
+        )
+    result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "3", url=url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "hosts (id=32), column address: cannot convert a str value" in result.stderr
+    assert query(url, f'SELECT count(*) FROM "{SCHEMA}".hosts') == [(0,)]
+
+
+def test_a_background_query_ends_before_an_error_leaves_its_block(database):
+    """The connection is idle again when an error leaves the block, so the
+    transaction can roll back; the server's own errors are psycopg's."""
+    from generator.db.session import BackgroundQuery
+
+    with psycopg.connect(database) as connection:
+        connection.execute("CREATE TEMP TABLE t AS SELECT 1 AS n")
+        with pytest.raises(ZeroDivisionError):
+            with BackgroundQuery(connection, "SELECT pg_sleep(0.3), 42") as running:
+                assert not running.ready()
+                1 / 0  # noqa: B018
+        connection.rollback()
+        assert connection.execute("SELECT 1").fetchone() == (1,)
+        with BackgroundQuery(connection, "SELECT count(*), 'x' FROM pg_class") as running:
+            count, text = running.row()
+        assert int(count) > 0 and text == "x"
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            with BackgroundQuery(connection, "SELECT 1 / 0") as running:
+                running.row()
+        connection.rollback()
+        assert connection.execute("SELECT 2").fetchone() == (2,)

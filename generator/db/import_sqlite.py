@@ -25,13 +25,15 @@ import sqlite3
 import sys
 import time
 from array import array
+from collections import deque
 from dataclasses import dataclass, field
-from operator import methodcaller
+from itertools import islice
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from generator.db import pg_text
 from generator.db.connection import EXIT_DRIFT, EXIT_USAGE, Unreachable
-from generator.db.session import locked_session, run_error, tables_in
+from generator.db.session import BackgroundQuery, locked_session, run_error, tables_in
 from generator.errors import CommandFailure
 from generator.report import envelope
 from generator.sql.identifiers import quote_identifier as q
@@ -49,6 +51,8 @@ class TableReport:
     rows: int = 0
     checksum: str = ""
     seconds: float = 0.0
+    digest: int = 0  # the checksum's sum, unmasked
+    verified: bool = False  # the server's digest already compared, segment by segment
 
 
 @dataclass
@@ -120,6 +124,7 @@ class TablePlan:
     text: list[bool]  # each column's values are text already
     serial: list[str]  # autoincrement columns whose sequences are reset
     primary_key: list[str]
+    segment_key: int | None = None  # the index of the table's one integer key column
     # Columns none of whose values held a COPY escape: the digest's SQL need not
     # escape them (what was sent had no backslash, so PostgreSQL stored it as is).
     unescaped: set[int] = field(default_factory=set)
@@ -193,6 +198,7 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
                 text=[pg_text.is_text(c.type) for c in copied],
                 serial=[c.name for c in copied if c.type.serial],
                 primary_key=list(table.primary_key),
+                segment_key=_segment_key(table, copied),
             )
         )
     if problems:
@@ -203,6 +209,18 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
             problems=problems,
         )
     return plans
+
+
+def _segment_key(table, copied: list) -> int | None:
+    """The position of the table's key when it is one integer column (the
+    segments of its copy are ranges of it), else None."""
+    if len(table.primary_key) != 1:
+        return None
+    for i, column in enumerate(copied):
+        if column.name == table.primary_key[0] and column.type.kind == "builtin":
+            integer = column.type.base in pg_text.INTEGER_TYPES and not column.type.array
+            return i if integer else None
+    return None
 
 
 def _foreign_key_order(ddl) -> list[str]:
@@ -258,8 +276,7 @@ def import_sqlite(
             with session as (connection, _):
                 _check_deployed(connection, expected)
                 with connection.transaction():
-                    for name, value in pg_text.SESSION_SETTINGS.items():
-                        connection.execute("SELECT set_config(%s, %s, true)", (name, value))
+                    _set_local(connection, *pg_text.SESSION_SETTINGS.items())
                     _prepare_targets(connection, plans, truncate)
                     for plan in plans:
                         report.tables[plan.name] = _copy_table(
@@ -313,37 +330,149 @@ def _prepare_targets(connection, plans: list[TablePlan], truncate: bool) -> None
         connection.execute(f"TRUNCATE {targets} RESTART IDENTITY")
 
 
+# Batches per COPY statement of a table with an integer key (50,000 rows by
+# default): after each, the server digests the segment's rows while Python
+# converts the next batches.
+SEGMENT_BATCHES = 10
+# At most this many batches converted ahead while a segment is digested.
+LOOKAHEAD = 16
+
+
+@dataclass
+class _Encoded:
+    """One batch as COPY lines, with its digest and the span of its keys
+    (None when the table is not segmented, or a key is not an integer)."""
+
+    data: bytes
+    rows: int
+    digest: int
+    low: int | None
+    high: int | None
+
+
+@dataclass
+class _Segment:
+    """What one COPY statement sent: rows, digest and the span of the keys."""
+
+    batches: int = 0
+    rows: int = 0
+    digest: int = 0
+    low: int | None = None
+    high: int | None = None
+    keyed: bool = True
+
+    def add(self, item: _Encoded) -> None:
+        self.batches += 1
+        self.rows += item.rows
+        self.digest += item.digest
+        if item.low is None or item.high is None:
+            self.keyed = False
+        elif self.keyed:
+            self.low = item.low if self.low is None else min(self.low, item.low)
+            self.high = item.high if self.high is None else max(self.high, item.high)
+
+    def follows(self, copied_high: int | None) -> bool:
+        """Whether every key is above those of the segments before (so that
+        `key > copied_high` selects exactly this segment's rows)."""
+        if not self.keyed or self.low is None:
+            return False
+        return copied_high is None or self.low > copied_high
+
+
+def _encoded_batches(cursor, plan: TablePlan, batch_size: int):
+    key = plan.segment_key
+    while batch := cursor.fetchmany(batch_size):
+        try:
+            lines, digest = encode_batch(plan.convert, batch, plan.unescaped)
+        except _BAD_VALUE:
+            raise _bad_value(plan, batch) from None
+        lines.append(b"")
+        low = high = None
+        if key is not None:
+            keys = list(map(itemgetter(key), batch))
+            if set(map(type, keys)) == {int}:
+                low, high = min(keys), max(keys)
+        yield _Encoded(b"\n".join(lines), len(batch), digest, low, high)
+
+
 def _copy_table(
     sqlite, connection, plan: TablePlan, batch_size: int, progress: bool
 ) -> TableReport:
+    """COPY a table's rows, digesting what is sent.  A table keyed by one
+    integer column is copied in segments (one COPY each, in key order): the
+    server digests each segment's rows in the background (`BackgroundQuery`)
+    while the next batches are converted, so only the last segment's digest
+    is waited for.  Any other table is digested whole by `_compare`."""
     started = time.monotonic()
     total = sqlite.execute(f"SELECT count(*) FROM {q(plan.name)}").fetchone()[0]
     columns = ", ".join(q(c) for c in plan.columns)
     order = ", ".join(q(c) for c in plan.primary_key) or "rowid"
     cursor = sqlite.execute(f"SELECT {columns} FROM {q(plan.name)} ORDER BY {order}")
-    rows = digest = 0
     plan.unescaped = {i for i, plain in enumerate(plan.plain) if not plain}
-    statement = f"COPY {q(plan.schema)}.{q(plan.name)} ({columns}) FROM STDIN"
-    with connection.cursor() as target, target.copy(statement, writer=_writer(target)) as copy:
-        while True:
-            batch = cursor.fetchmany(batch_size)
-            if not batch:
-                break
-            try:
-                lines, batch_digest = encode_batch(plan.convert, batch, plan.unescaped)
-            except _BAD_VALUE:
-                raise _bad_value(plan, batch) from None
-            lines.append(b"")
-            copy.write(b"\n".join(lines))
-            digest += batch_digest
-            rows += len(batch)
-            if progress:
-                _progress(plan.name, rows, total)
+    table = f"{q(plan.schema)}.{q(plan.name)}"
+    statement = f"COPY {table} ({columns}) FROM STDIN"
+    batches = _encoded_batches(cursor, plan, batch_size)
+    queued = deque(islice(batches, 1))
+    segmented = plan.segment_key is not None
+    rows = digest = 0
+    copied_high = None  # the largest key copied so far
+    while queued:
+        segment = _Segment()
+        with connection.cursor() as target, target.copy(statement, writer=_writer(target)) as copy:
+            while queued and (segment.batches < SEGMENT_BATCHES or not segmented):
+                item = queued.popleft()
+                copy.write(item.data)
+                segment.add(item)
+                if not queued:
+                    queued.extend(islice(batches, 1))
+                if progress:
+                    _progress(plan.name, rows + segment.rows, total)
+        rows, digest = rows + segment.rows, digest + segment.digest
+        if not (segmented and segment.follows(copied_high)):
+            segmented = False  # keys out of order, or not integers: one digest, at the end
+            continue
+        if copied_high is None:
+            # The segments' digests read a range of the key's index, in this
+            # backend alone: parallel workers would take the core Python converts on.
+            saved = connection.execute(
+                "SELECT current_setting('enable_seqscan'),"
+                " current_setting('max_parallel_workers_per_gather')"
+            ).fetchone()
+            _set_local(
+                connection, ("enable_seqscan", "off"), ("max_parallel_workers_per_gather", "0")
+            )
+            where = ""
+        else:
+            where = f" WHERE {q(plan.columns[plan.segment_key])} > {int(copied_high)}"
+        select = f"SELECT {_digest_select(plan)} FROM {table}{where}"
+        with BackgroundQuery(connection, select) as running:
+            while len(queued) < LOOKAHEAD and not running.ready():
+                size = len(queued)
+                queued.extend(islice(batches, 1))
+                if len(queued) == size:
+                    break  # the table is done
+            found = running.row()
+        _check_digest(plan, segment.rows, segment.digest, found, where)
+        copied_high = segment.high
+    if copied_high is not None:
+        _set_local(
+            connection, ("enable_seqscan", saved[0]), ("max_parallel_workers_per_gather", saved[1])
+        )
     if progress:
         _progress(plan.name, rows, total, done=True)
     return TableReport(
-        rows=rows, checksum=f"{digest & _MASK:016x}", seconds=time.monotonic() - started
+        rows=rows,
+        checksum=f"{digest & _MASK:016x}",
+        seconds=time.monotonic() - started,
+        digest=digest,
+        verified=segmented,
     )
+
+
+def _set_local(connection, *settings: tuple[str, str]) -> None:
+    """Settings for the rest of the transaction (they end with it)."""
+    for name, value in settings:
+        connection.execute("SELECT set_config(%s, %s, true)", (name, value))
 
 
 def _writer(cursor):
@@ -414,32 +543,41 @@ def _restart_sequences(connection, plans: list[TablePlan]) -> None:
             )
 
 
-def _compare(connection, plans: list[TablePlan], report: ImportReport) -> None:
-    """PostgreSQL digests every table's stored rows as the COPY lines they
-    print as (inside the transaction) and counts them; any difference from
-    what was sent rolls everything back."""
-    differences = []
-    for plan in plans:
-        select = pg_text.row_digest_sql(
-            [
-                (q(c), plan.text[i], not plan.plain[i] and i not in plan.unescaped)
-                for i, c in enumerate(plan.columns)
-            ]
-        )
-        rows, digest = connection.execute(
-            f"SELECT {select} FROM {q(plan.schema)}.{q(plan.name)}"
-        ).fetchone()
-        found = f"{int(digest) & _MASK:016x}"
-        sent = report.tables[plan.name]
-        if rows != sent.rows or found != sent.checksum:
-            differences.append(
-                f"{plan.name}: sent {sent.rows} rows ({sent.checksum}), found {rows} ({found})"
-            )
-    if differences:
+def _digest_select(plan: TablePlan) -> str:
+    return pg_text.row_digest_sql(
+        [
+            (q(c), plan.text[i], not plan.plain[i] and i not in plan.unescaped)
+            for i, c in enumerate(plan.columns)
+        ]
+    )
+
+
+def _check_digest(plan: TablePlan, rows: int, digest: int, found: tuple, where: str = "") -> None:
+    """The server's (rows, digest) of what it stored against what was sent;
+    a difference rolls everything back."""
+    sent = f"{digest & _MASK:016x}"
+    found_rows, found_digest = int(found[0]), f"{int(found[1]) & _MASK:016x}"
+    if (found_rows, found_digest) != (rows, sent):
+        part = f" (rows where{where.removeprefix(' WHERE')})" if where else ""
         raise CommandFailure(
             "checksum_mismatch",
             "source and target differ after the copy (a row lost, or a value PostgreSQL "
             "stores otherwise than it was sent); rolled back, nothing was imported: "
-            + "; ".join(differences),
+            f"{plan.name}{part}: sent {rows} rows ({sent}), found {found_rows} ({found_digest})",
             EXIT_DRIFT,
         )
+
+
+def _compare(connection, plans: list[TablePlan], report: ImportReport) -> None:
+    """PostgreSQL digests the stored rows of every table not verified segment
+    by segment while it was copied, as the COPY lines they print as (inside
+    the transaction), and counts them; any difference from what was sent
+    rolls everything back."""
+    for plan in plans:
+        sent = report.tables[plan.name]
+        if sent.verified:
+            continue
+        found = connection.execute(
+            f"SELECT {_digest_select(plan)} FROM {q(plan.schema)}.{q(plan.name)}"
+        ).fetchone()
+        _check_digest(plan, sent.rows, sent.digest, found)

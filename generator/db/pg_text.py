@@ -46,6 +46,7 @@ _INTEGER_RANGES = {
     "BIGINT": 64,
     "BIGSERIAL": 64,
 }
+INTEGER_TYPES = frozenset(_INTEGER_RANGES)
 _TIMESTAMPS = ("TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ")
 # Types whose text never holds a backslash, tab, newline or carriage return,
 # so the digest's SQL need not escape them.
@@ -230,6 +231,11 @@ def timestamp_field(base: str, precision: int):
 
 
 _DATES: dict[int, str] = {}  # days since 1970 -> 'YYYY-MM-DD'
+# A time of day from tables: ' HH:MM:' by minute of the day, 'SS', '.fff' less
+# its trailing zeros (nothing for .000), so a timestamp is four lookups.
+_MINUTES = [f" {m // 60:02d}:{m % 60:02d}:" for m in range(1440)]
+_SECONDS = [f"{s:02d}" for s in range(60)]
+_FRACTIONS = [f".{f:03d}".rstrip("0") if f else "" for f in range(1000)]
 
 
 def _epoch_ms_text(value: int) -> str:
@@ -242,12 +248,9 @@ def _epoch_ms_text(value: int) -> str:
             raise ValueError("epoch milliseconds out of the range of a timestamp") from None
         if len(_DATES) < 1 << 16:
             _DATES[days] = date
-    seconds, fraction = divmod(millis, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    if fraction:
-        return f"{date} {hours:02d}:{minutes:02d}:{seconds:02d}.{fraction:03d}".rstrip("0")
-    return f"{date} {hours:02d}:{minutes:02d}:{seconds:02d}"
+    minute, millis = divmod(millis, 60_000)
+    second, fraction = divmod(millis, 1000)
+    return date + _MINUTES[minute] + _SECONDS[second] + _FRACTIONS[fraction]
 
 
 def _is_printed_form(text: str) -> bool:
@@ -422,16 +425,23 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON PostgreSQL accepts")
 
 
-def _jsonb_key(item) -> tuple[int, str]:
-    key = item[0]
-    return (len(key) if key.isascii() else len(key.encode("utf-8", "surrogatepass")), key)
+def _utf8_order(key: str) -> tuple[int, str]:
+    return (len(key.encode("utf-8", "surrogatepass")), key)
 
 
 def _jsonb_object(pairs: list) -> dict:
     """jsonb keeps the last of repeated keys, and orders keys by length, then
     by bytes (code points order UTF-8 alike)."""
     value = dict(pairs)
-    return dict(sorted(value.items(), key=_jsonb_key)) if len(value) > 1 else value
+    if len(value) < 2:
+        return value
+    keys = list(value)
+    if "".join(keys).isascii():  # a character is a byte: two sorts by C keys
+        ordered = sorted(keys)
+        ordered.sort(key=len)
+    else:
+        ordered = sorted(keys, key=_utf8_order)
+    return value if ordered == keys else {key: value[key] for key in ordered}
 
 
 # Built once: json.loads and json.dumps with options build a new decoder or
@@ -452,14 +462,6 @@ _JSONB_C_ENCODE = c_make_encoder and c_make_encoder(
 )
 
 
-def _jsonb_parse(text: str):
-    try:
-        value, end = _JSONB_SCAN(text, 0)
-    except StopIteration:  # leading white space, or not JSON: decode() says which
-        return _JSONB_DECODER.decode(text)
-    return value if end == len(text) else _JSONB_DECODER.decode(text)
-
-
 def _jsonb_encode(value) -> str:
     if _JSONB_C_ENCODE is None:  # pragma: no cover - CPython has the accelerator
         return _JSONB_ENCODER.encode(value)
@@ -470,7 +472,12 @@ def jsonb_text(text: str) -> str:
     """The text PostgreSQL prints for `text` stored as jsonb: keys ordered,
     ', ' and ': ' between items, numbers as numeric prints them."""
     try:
-        value = _jsonb_parse(text)
+        try:
+            value, end = _JSONB_SCAN(text, 0)
+        except StopIteration:  # leading white space, or not JSON: decode() says which
+            end = -1
+        if end != len(text):
+            value = _JSONB_DECODER.decode(text)
         out = _jsonb_encode(value)
     except _NotPlain:  # a number Python would print otherwise: the slow, exact way
         value = _EXACT_DECODER.decode(text)
@@ -506,7 +513,9 @@ def _holds_nul(value) -> bool:
 def jsonb_field(value) -> str:
     if value is None:
         return NULL
-    return copy_escape(jsonb_text(value.decode("utf-8") if isinstance(value, bytes) else value))
+    text = jsonb_text(value if type(value) is str else text_of(value))
+    # JSON's own escapes leave no tab, newline or carriage return: only backslashes.
+    return text.replace("\\", "\\\\") if "\\" in text else text
 
 
 def json_field(value) -> str:

@@ -129,3 +129,62 @@ def tables_in(connection, schema: str) -> set[str]:
         (schema,),
     ).fetchall()
     return {name for (name,) in rows}
+
+
+class BackgroundQuery:
+    """A query the server runs while Python goes on with other work: sent now,
+    its one row collected by `row()`.  Nothing else may use the connection
+    until then."""
+
+    def __init__(self, connection, sql: str):
+        self.connection = connection
+        self.pgconn = connection.pgconn
+        self.pgconn.send_query(sql.encode())
+        self.done = False
+        while self.pgconn.flush():  # a non-blocking connection: the rest when writable
+            self._wait(write=True)
+
+    def __enter__(self) -> BackgroundQuery:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        """On an error, let the query end first: the connection must be idle
+        for the transaction to roll back."""
+        if kind is not None and not self.done:
+            try:
+                self.row()
+            except Exception:  # noqa: S110 - the error being raised is the one to report
+                pass
+
+    def ready(self) -> bool:
+        """Whether the result is in (never blocks)."""
+        self.pgconn.consume_input()
+        return not self.pgconn.is_busy()
+
+    def row(self) -> tuple:
+        """The result's first row, as text (waits for it); the server's error raised."""
+        import psycopg
+        from psycopg import pq
+
+        while not self.ready():
+            self._wait(write=False)
+        results = []
+        while (result := self.pgconn.get_result()) is not None:
+            results.append(result)
+        self.done = True
+        for result in results:
+            if result.status != pq.ExecStatus.TUPLES_OK:
+                raise psycopg.errors.error_from_result(
+                    result, encoding=self.connection.info.encoding
+                )
+        result = results[-1]
+        return tuple(
+            None if value is None else value.decode()
+            for value in (result.get_value(0, i) for i in range(result.nfields))
+        )
+
+    def _wait(self, write: bool) -> None:
+        import select
+
+        socket = self.pgconn.socket
+        select.select([] if write else [socket], [socket] if write else [], [])
