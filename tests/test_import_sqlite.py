@@ -613,7 +613,7 @@ def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
 
 
 def test_segments_are_digested_as_they_are_copied(anythingllm):
-    """A table keyed by an integer is copied in segments of ten batches, each
+    """A table keyed by an integer is copied in segments of 20 batches, each
     digested by the server while the next is converted: small batches (many
     segments) store exactly what the default does."""
     sqlite_file, schema, url = anythingllm
@@ -627,7 +627,7 @@ def test_segments_are_digested_as_they_are_copied(anythingllm):
     result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "7", url=url)
     assert result.returncode == 0, result.stdout + result.stderr
     segmented = rows()
-    assert len(segmented["workspace_chats"]) > 1900  # 29 segments of 70 rows
+    assert len(segmented["workspace_chats"]) > 1900  # 15 segments of 140 rows
     result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--truncate", url=url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert rows() == segmented
@@ -651,10 +651,10 @@ def test_a_segment_postgresql_stores_otherwise_is_named_and_rolled_back(database
             "INSERT INTO hosts VALUES (?, ?)",
             [(i, f"10.0.0.{i}/32" if i == 50 else f"10.0.0.{i}") for i in range(1, 101)],
         )
-    result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "3", url=url)
+    result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "2", url=url)
     assert result.returncode == 1, result.stdout + result.stderr
-    # Segments of 30 rows: the third (ids 61-90 are later) holds id 50.
-    assert 'hosts (rows where "id" > 30): sent 30 rows' in result.stderr
+    # Segments of 20 batches, 40 rows: the second holds id 50.
+    assert 'hosts (rows where "id" > 40): sent 40 rows' in result.stderr
     assert query(url, f'SELECT count(*) FROM "{SCHEMA}".hosts') == [(0,)]
 
 

@@ -330,10 +330,10 @@ def _prepare_targets(connection, plans: list[TablePlan], truncate: bool) -> None
         connection.execute(f"TRUNCATE {targets} RESTART IDENTITY")
 
 
-# Batches per COPY statement of a table with an integer key (50,000 rows by
+# Batches per COPY statement of a table with an integer key (100,000 rows by
 # default): after each, the server digests the segment's rows while Python
 # converts the next batches.
-SEGMENT_BATCHES = 10
+SEGMENT_BATCHES = 20
 # At most this many batches converted ahead while a segment is digested.
 LOOKAHEAD = 16
 
