@@ -592,19 +592,31 @@ def test_unreachable_database_is_exit_2_not_a_traceback(corpus, tmp_path):
     assert "cannot connect to postgresql://app:***@127.0.0.1:9/app" in result.stderr
 
 
-def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
-    """The digest is PostgreSQL's text of what it stored: an inet given as
-    '10.0.0.1/32' is stored as 10.0.0.1, the row differs from what was sent,
-    and the whole import rolls back, naming the table."""
+HOSTS_SCHEMA = (
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
+    "model hosts {\n  id      Int    @id\n  address String @db.Inet\n}\n"
+)
+
+
+def hosts(database, tmp_path, rows: list, key_type: str = "INTEGER") -> tuple[Path, Path, str]:
+    """(a SQLite file of `rows`, the deployed HOSTS_SCHEMA, the url)."""
     url = with_parameter(database, "schema", SCHEMA)
     schema_file = tmp_path / "schema.prisma"
     schema_file.write_text(HOSTS_SCHEMA)
     schema = deploy_schema(schema_file, url, tmp_path)
-    for name, address, code in [("exact.db", "10.0.0.1", 0), ("normalised.db", "10.0.0.2/32", 1)]:
-        sqlite_file = tmp_path / name
-        with sqlite3.connect(sqlite_file) as db:
-            db.execute('CREATE TABLE "hosts" ("id" INTEGER PRIMARY KEY, "address" TEXT NOT NULL)')
-            db.execute("INSERT INTO hosts VALUES (1, ?)", (address,))
+    sqlite_file = tmp_path / f"hosts_{len(list(tmp_path.glob('hosts_*.db')))}.db"
+    with sqlite3.connect(sqlite_file) as db:
+        db.execute(f'CREATE TABLE "hosts" ("id" {key_type} PRIMARY KEY, "address" TEXT NOT NULL)')
+        db.executemany("INSERT INTO hosts VALUES (?, ?)", rows)
+    return sqlite_file, schema, url
+
+
+def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
+    """The digest is PostgreSQL's text of what it stored: an inet given as
+    '10.0.0.2/32' is stored as 10.0.0.2, the row differs from what was sent,
+    and the whole import rolls back, naming the table."""
+    for address, code in [("10.0.0.1", 0), ("10.0.0.2/32", 1)]:
+        sqlite_file, schema, url = hosts(database, tmp_path, [(1, address)])
         result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--truncate", url=url)
         assert result.returncode == code, result.stdout + result.stderr
     assert "source and target differ after the copy" in result.stderr
@@ -633,24 +645,9 @@ def test_segments_are_digested_as_they_are_copied(anythingllm):
     assert rows() == segmented
 
 
-HOSTS_SCHEMA = (
-    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\n'
-    "model hosts {\n  id      Int    @id\n  address String @db.Inet\n}\n"
-)
-
-
 def test_a_segment_postgresql_stores_otherwise_is_named_and_rolled_back(database, tmp_path):
-    url = with_parameter(database, "schema", SCHEMA)
-    schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(HOSTS_SCHEMA)
-    schema = deploy_schema(schema_file, url, tmp_path)
-    sqlite_file = tmp_path / "hosts.db"
-    with sqlite3.connect(sqlite_file) as db:
-        db.execute('CREATE TABLE "hosts" ("id" INTEGER PRIMARY KEY, "address" TEXT NOT NULL)')
-        db.executemany(
-            "INSERT INTO hosts VALUES (?, ?)",
-            [(i, f"10.0.0.{i}/32" if i == 50 else f"10.0.0.{i}") for i in range(1, 101)],
-        )
+    rows = [(i, f"10.0.0.{i}/32" if i == 50 else f"10.0.0.{i}") for i in range(1, 101)]
+    sqlite_file, schema, url = hosts(database, tmp_path, rows)
     result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "2", url=url)
     assert result.returncode == 1, result.stdout + result.stderr
     # Segments of 20 batches, 40 rows: the second holds id 50.
@@ -661,16 +658,8 @@ def test_a_segment_postgresql_stores_otherwise_is_named_and_rolled_back(database
 def test_keys_that_are_not_integers_in_sqlite_are_digested_whole(database, tmp_path):
     """A key column SQLite holds as text ('10' sorts before '9') gives no key
     ranges to digest by: the table is digested whole, after the copy."""
-    url = with_parameter(database, "schema", SCHEMA)
-    schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(HOSTS_SCHEMA)
-    schema = deploy_schema(schema_file, url, tmp_path)
-    sqlite_file = tmp_path / "hosts.db"
-    with sqlite3.connect(sqlite_file) as db:
-        db.execute('CREATE TABLE "hosts" ("id" TEXT PRIMARY KEY, "address" TEXT NOT NULL)')
-        db.executemany(
-            "INSERT INTO hosts VALUES (?, ?)", [(str(i), f"10.0.0.{i}") for i in range(1, 101)]
-        )
+    rows = [(str(i), f"10.0.0.{i}") for i in range(1, 101)]
+    sqlite_file, schema, url = hosts(database, tmp_path, rows, key_type="TEXT")
     result = run_cli(
         "import-sqlite", str(sqlite_file), str(schema), "--batch-size", "3", "--json", url=url
     )
@@ -682,17 +671,8 @@ def test_keys_that_are_not_integers_in_sqlite_are_digested_whole(database, tmp_p
 def test_a_bad_value_while_a_segment_is_digested_rolls_back_cleanly(database, tmp_path):
     """The batches after a segment are converted while the server digests it:
     a value that cannot be converted there ends the import the usual way."""
-    url = with_parameter(database, "schema", SCHEMA)
-    schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(HOSTS_SCHEMA)
-    schema = deploy_schema(schema_file, url, tmp_path)
-    sqlite_file = tmp_path / "hosts.db"
-    with sqlite3.connect(sqlite_file) as db:
-        db.execute('CREATE TABLE "hosts" ("id" INTEGER PRIMARY KEY, "address" TEXT NOT NULL)')
-        db.executemany(
-            "INSERT INTO hosts VALUES (?, ?)",
-            [(i, "a\x00b" if i == 32 else f"10.0.0.{i}") for i in range(1, 101)],
-        )
+    rows = [(i, "a\x00b" if i == 32 else f"10.0.0.{i}") for i in range(1, 101)]
+    sqlite_file, schema, url = hosts(database, tmp_path, rows)
     result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--batch-size", "3", url=url)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "hosts (id=32), column address: cannot convert a str value" in result.stderr
