@@ -364,12 +364,14 @@ def test_the_shipped_parser_tables_are_this_grammars():
     assert tables_source(grammar) == shipped
 
 
-def test_the_shipped_tables_parse_as_the_analysed_grammar(corpus):
-    """The parser loaded from the shipped tables and one analysed from the
+def test_the_shipped_tables_parse_as_the_analysed_grammar(corpus, monkeypatch):
+    """lark's parser loaded from the shipped tables and one analysed from the
     grammar give the same AST for every corpus schema."""
     import lark
 
-    from generator.psl import parser, psl_tables
+    from generator.psl import driver, parser, psl_tables
+
+    monkeypatch.setattr(driver.Driver, "parse", _lark_only)
 
     shipped = parser.get_parser()
     grammar = parser.grammar_text()
@@ -390,6 +392,12 @@ def test_the_shipped_tables_parse_as_the_analysed_grammar(corpus):
             assert first == second, path
     finally:
         parser._parser = shipped
+
+
+def _lark_only(self, text):
+    from generator.psl.driver import Fallback
+
+    raise Fallback("lark's parser, for the comparison")
 
 
 def _parse_time_options(parser_instance) -> dict:
@@ -421,13 +429,31 @@ def test_the_fast_loop_parses_exactly_as_lark_does(corpus, monkeypatch):
 
     # The loop itself finishes a valid schema (it is not lark all along).
     valid = next(p for p, r in zip(files, fast, strict=True) if not isinstance(r, tuple))
-    assert parser._driver(parser.get_parser()).parse(valid.read_text(encoding="utf-8"))
+    assert parser._driver().parse(valid.read_text(encoding="utf-8"))
 
-    def lark_only(self, text):
-        raise driver.Fallback("lark's parser, for the comparison")
-
-    monkeypatch.setattr(driver.Driver, "parse", lark_only)
-    parser._drivers.clear()
+    monkeypatch.setattr(driver.Driver, "parse", _lark_only)
     for path, result in zip(files, fast, strict=True):
         text = path.read_text(encoding="utf-8", errors="replace")
         assert outcome(text, str(path)) == result, path
+
+
+def test_a_cold_check_of_a_valid_schema_never_imports_lark(tmp_path):
+    """The driver runs on the shipped tables alone: lark (a third of a cold
+    start) is imported only to report a syntax error."""
+    import subprocess
+    import sys
+
+    valid = tmp_path / "schema.prisma"
+    valid.write_text('datasource db {\n  provider = "postgresql"\n  url = env("D")\n}\n')
+    broken = tmp_path / "broken.prisma"
+    broken.write_text("model {\n")
+    imported = []
+    for path in (valid, broken):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "generator", "parse", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        imported.append({line.split("|")[-1].strip() for line in result.stderr.splitlines()})
+    assert "generator.psl.driver" in imported[0] and "lark" not in imported[0]
+    assert "lark" in imported[1]

@@ -1,30 +1,29 @@
-"""A tighter LALR loop over lark's own tables, lexers and callbacks.
+"""The parser at run time, without lark: a tight LALR loop over the tables
+lark computed for psl.lark, shipped in psl_tables.RUNTIME.
 
-lark's parser spends most of a parse in per-token machinery that a schema
-does not need: line counting, generators between lexer and parser, Rule
-objects hashed at every reduction, a regular expression run again to tell a
-keyword from a name.  This loop does the same work with the same tables and
-the same per-state (contextual) scanners, on plain dicts prepared once:
+Importing lark and building its parser objects was a third of a cold
+`rewrite --check` (~30 ms).  scripts/psl_tables.py asks lark once for what a
+parse needs, as plain data (parser.runtime_tables):
 
-- a reduction is (size, the goto symbol, the callback), looked up by state;
-- a keyword is retyped by a dict lookup (lark's UnlessCallback of literal
-  strings);
-- tokens carry `type`, `value`, `start_pos` and `end_pos`, which is all the
-  AST builder reads (line and column are left None).
+- the LALR actions, state by state: shift to a state, or reduce by a rule;
+- each rule's tree shaping, as lark applies it (which children it keeps,
+  which `_rule` children it splices in, whether a `?rule` with one child is
+  that child) and what it builds: a method of the AST builder, or a Tree;
+- the contextual lexer: per state, its terminals' alternation in lark's
+  order, the types it ignores, and the keywords a NAME is retyped to.
 
-It accepts exactly what lark accepts.  It never reports an error itself: on
-anything unexpected it raises `Fallback`, and the caller parses again with
-lark, whose exceptions make the located diagnostics (an invalid schema is the
-rare case; it costs one more parse).
+The loop accepts exactly what lark accepts (tests compare the two on every
+corpus and fixture file and on mutated schemas).  It never reports an error
+itself: on anything unexpected it raises `Fallback`, and the caller parses
+again with lark, whose exceptions make the located diagnostics (an invalid
+schema is the rare case; it costs lark's import and one more parse).
 """
 
 from __future__ import annotations
 
+import re
 import sys
-
-from lark import Token
-from lark.lexer import PatternStr, UnlessCallback
-from lark.parsers.lalr_analysis import Shift
+from operator import itemgetter
 
 # Tokens of one parse lexed with the root scanner where a state's own scanner
 # (faster: fewer alternatives; ~0.3 ms to compile) is not built yet.  A schema
@@ -33,77 +32,85 @@ _ROOT_SCANNER_TOKENS = 8192
 
 
 class Fallback(Exception):
-    """The input needs lark's own parser (an error to report, or a case this
-    loop does not handle)."""
+    """The input needs lark's own parser (an error to report)."""
+
+
+class Token(tuple):
+    """A token as the AST builder reads it: type, value and offsets."""
+
+    __slots__ = ()
+    type = property(itemgetter(0))
+    value = property(itemgetter(1))
+    start_pos = property(itemgetter(2))
+    end_pos = property(itemgetter(3))
+
+    def __new__(cls, type_: str, value: str, start_pos: int, end_pos: int) -> Token:
+        return tuple.__new__(cls, (type_, value, start_pos, end_pos))
+
+
+class Tree:
+    """A reduction with no builder method (a `_rule`): its parent splices its
+    children in."""
+
+    __slots__ = ("data", "children")
+
+    def __init__(self, data: str, children: list) -> None:
+        self.data = data
+        self.children = children
 
 
 class Driver:
-    def __init__(self, lark_parser) -> None:
-        frontend = lark_parser.parser
-        inner = frontend.parser.parser
-        table = inner.parse_table
-        callbacks = inner.callbacks
-        if any(isinstance(key, str) for key in callbacks):
-            raise Fallback("terminal callbacks")  # the AST builder has none
-        self._start = table.start_states["start"]
-        self._end = table.end_states["start"]
+    def __init__(self, runtime: dict, builder, lexer_callbacks: dict) -> None:
+        reductions = [_reduction(rule, builder) for rule in runtime["rules"]]
         # state -> {symbol: (True, next state) | (False, (size, goto symbol, callback))}
-        self._actions: dict[int, dict] = {}
-        for state, row in table.states.items():
-            prepared = {}
-            for symbol, (action, arg) in row.items():
-                if action is Shift:
-                    prepared[symbol] = (True, arg)
-                else:
-                    prepared[symbol] = (
-                        False,
-                        (len(arg.expansion), arg.origin.name, callbacks[arg]),
-                    )
-            self._actions[state] = prepared
-        self._contextual = frontend.lexer
+        self._actions = {
+            state: {
+                symbol: (True, argument) if kind == 0 else (False, reductions[argument])
+                for symbol, (kind, argument) in row.items()
+            }
+            for state, row in runtime["states"].items()
+        }
+        self._start = runtime["start"]
+        self._end = runtime["end"]
+        self._lexer_specs = runtime["lexers"]
+        self._state_lexer = runtime["state_lexers"]
+        self._callbacks = lexer_callbacks
+        self._compiled: dict[int, tuple] = {}
         self._scanners: dict[int, tuple] = {}
-        self._by_lexer: dict[int, tuple] = {}
+        self._accepts = {state: frozenset(row) for state, row in runtime["states"].items()}
         # One scanner of every terminal first: a token it finds that the state
         # accepts is the token the state's own scanner would find (that one's
         # alternatives are a subset, in the same order), so the per-state
         # scanners, a regex each to compile, are built only where it is not.
-        self._root = self._prepare(frontend.lexer.root_lexer)
-        self._accepts = {state: frozenset(row) for state, row in table.states.items()}
+        self._root = self._lexer(runtime["root_lexer"])
+
+    def _lexer(self, number: int) -> tuple:
+        """(patterns, ignored types, {type: {literal: keyword type}}) of one lexer."""
+        compiled = self._compiled.get(number)
+        if compiled is None:
+            spec = self._lexer_specs[number]
+            patterns = tuple(re.compile(pattern, flags) for pattern, flags in spec["patterns"])
+            compiled = (patterns, frozenset(spec["ignore"]), spec["keywords"])
+            self._compiled[number] = compiled
+        return compiled
 
     def _scanner(self, state: int) -> tuple:
-        """The contextual lexer of `state`, prepared on first use."""
-        prepared = self._scanners[state] = self._prepare(self._contextual.lexers[state])
-        return prepared
-
-    def _prepare(self, basic) -> tuple:
-        """(patterns, ignored types, {type: {literal: keyword type}}, {type: callback})
-        of one of lark's lexers, prepared as lark prepares it."""
-        prepared = self._by_lexer.get(id(basic))
-        if prepared is None:
-            patterns = basic.scanner._mres  # builds the scanner and its callbacks
-            keywords: dict[str, dict[str, str]] = {}
-            others: dict = {}
-            for type_, callback in basic.callback.items():
-                literals = _literal_keywords(callback)
-                if literals is not None:
-                    keywords[type_] = literals
-                else:
-                    others[type_] = callback
-            prepared = (patterns, basic.ignore_types, keywords, others)
-            self._by_lexer[id(basic)] = prepared
+        """The contextual lexer of `state`, compiled on first use."""
+        prepared = self._scanners[state] = self._lexer(self._state_lexer[state])
         return prepared
 
     def parse(self, text: str):
         actions = self._actions
         scanners = self._scanners
-        new_token = Token._future_new
+        callbacks = self._callbacks
+        new_token = tuple.__new__
         intern = sys.intern
         states = [self._start]
         values: list = []
         position = 0
         length = len(text)
         accepts = self._accepts
-        root_patterns, root_ignored, root_keywords, root_callbacks = self._root
+        root_patterns, root_ignored, root_keywords = self._root
         (root_pattern,) = root_patterns if len(root_patterns) == 1 else (None,)
         # The root scanner for a state whose own is not compiled yet, for the
         # first tokens of a parse: a small schema compiles none of them.
@@ -120,7 +127,6 @@ class Driver:
                 value = match.group()
                 literals = root_keywords.get(matched)
                 kind = matched if literals is None else literals.get(value, matched)
-                callbacks = root_callbacks
                 if kind in root_ignored:
                     ignored = True
                 elif kind in accepts[state]:
@@ -128,7 +134,7 @@ class Driver:
                 else:
                     match = None
             if match is None:  # the state's own scanner decides
-                patterns, ignored_types, keywords, callbacks = own or self._scanner(state)
+                patterns, ignored_types, keywords = own or self._scanner(state)
                 for pattern in patterns:
                     match = pattern.match(text, position)
                     if match is not None:
@@ -144,14 +150,14 @@ class Driver:
             if ignored:
                 callback = callbacks.get(matched)
                 if callback is not None:
-                    callback(new_token(matched, value, position, None, None, None, None, end))
+                    callback(new_token(Token, (matched, value, position, end)))
                 position = end
                 continue
             # One string per distinct name: the AST keeps every one, and a
             # schema repeats its types, fields and attributes (~10 MB at 10,000
             # models).
             value = intern(value)
-            token = new_token(kind, value, position, None, None, None, None, end)
+            token = new_token(Token, (kind, value, position, end))
             callback = callbacks.get(matched)  # lark looks callbacks up by the matched type
             if callback is not None:
                 token = callback(token)
@@ -196,17 +202,43 @@ class Driver:
                 return values[-1]
 
 
-def _literal_keywords(callback) -> dict[str, str] | None:
-    """lark's UnlessCallback retypes a NAME that spells a keyword by matching
-    the keywords' alternation again; for plain literals a dict does it."""
-    if not isinstance(callback, UnlessCallback):
-        return None
-    scanner = callback.scanner
-    if scanner.g_regex_flags:
-        return None
-    literals = {}
-    for terminal in scanner.terminals:
-        if not isinstance(terminal.pattern, PatternStr) or terminal.pattern.flags:
-            return None
-        literals.setdefault(terminal.pattern.value, terminal.name)
-    return literals
+def _reduction(rule: list, builder) -> tuple:
+    """(size, goto symbol, callback) of one rule, its tree shaping applied
+    as lark's ParseTreeBuilder applies it (outermost wrapper first)."""
+    origin, size, wrappers, kind, name = rule
+    if kind == "call":
+        callback = getattr(builder, name)
+    else:
+
+        def callback(children, name=name):
+            return Tree(name, children)
+
+    for wrapper in reversed(wrappers):
+        callback = _single(callback) if wrapper == "single" else _filter(wrapper, callback)
+    return size, origin, callback
+
+
+def _single(build):
+    """lark's ExpandSingleChild: a `?rule` with one child is that child."""
+
+    def reduce(children):
+        return children[0] if len(children) == 1 else build(children)
+
+    return reduce
+
+
+def _filter(keep: list, build):
+    """lark's ChildFilterLALR_NoPlaceholders: the children kept, in order,
+    a `_rule` child's own children spliced in."""
+    keep = [(i, bool(splice)) for i, splice in keep]
+
+    def reduce(children):
+        kept = []
+        for i, splice in keep:
+            if splice:
+                kept += children[i].children
+            else:
+                kept.append(children[i])
+        return build(kept)
+
+    return reduce

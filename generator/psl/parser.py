@@ -15,12 +15,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import lark
-from lark import Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
 from generator.errors import Diagnostic, PslError
-from generator.psl.driver import Driver, Fallback
+from generator.psl.driver import Driver, Fallback, Token
 from generator.psl.nodes import (
     Argument,
     ArrayLit,
@@ -87,13 +83,13 @@ def _comment_kind(text: str) -> str:
     return "line"
 
 
-class _Builder(Transformer):
-    """Builds AST nodes from the LALR reductions (inline: no tree is kept).
+class _Builder:
+    """Builds AST nodes from the LALR reductions (inline: no tree is kept), for
+    the driver and, on an error, for lark (whose tokens are its own: `_TOKENS`).
 
     `source` is set before each parse; spans refer to it."""
 
     def __init__(self):
-        super().__init__(visit_tokens=False)
         self.source: SourceFile | None = None
         self.array_depth: dict[int, int] = {}  # id(ArrayLit) -> nesting, for nested ones only
 
@@ -118,8 +114,8 @@ class _Builder(Transformer):
         open_bracket = children[0]
         close = children[-1]
         items = children[1:-1]
-        trailing = bool(items) and type(items[-1]) is Token
-        items = [c for c in items if type(c) is not Token]
+        trailing = bool(items) and isinstance(items[-1], _TOKENS)
+        items = [c for c in items if not isinstance(c, _TOKENS)]
         array = ArrayLit(items, trailing, self._span(open_bracket.start_pos, close.end_pos))
         # PSL has no nested arrays; a pathological nesting must end as a located
         # error here, not as a RecursionError wherever the AST is walked later.
@@ -140,11 +136,11 @@ class _Builder(Transformer):
     def arguments(self, children):
         close = children[-1]
         items = children[:-1]
-        trailing = bool(items) and type(items[-1]) is Token
+        trailing = bool(items) and isinstance(items[-1], _TOKENS)
         arguments = [
             c if type(c) is Argument else Argument(None, c, c.span)
             for c in items
-            if type(c) is not Token
+            if not isinstance(c, _TOKENS)
         ]
         return arguments, trailing, close.end_pos
 
@@ -218,7 +214,7 @@ class _Builder(Transformer):
     def field(self, children):
         name = children[0]
         rest = children[1:]
-        colon = bool(rest) and type(rest[0]) is Token
+        colon = bool(rest) and isinstance(rest[0], _TOKENS)
         if colon:
             rest = rest[1:]
         field_type = rest[0] if rest and type(rest[0]) is FieldType else None
@@ -309,7 +305,9 @@ class _SyntaxAt(Exception):
 
 
 _GRAMMAR = "psl.lark"
-_parser: lark.Lark | None = None
+_parser = None  # lark's, built on the first error
+# The token classes the builder may see: the driver's, and lark's once it parsed.
+_TOKENS: tuple = (Token,)
 _builder = _Builder()
 _comments: list[Token] = []
 
@@ -328,9 +326,7 @@ def _collect_newline_comments(token: Token) -> Token:
         base = token.start_pos
         for match in _LINE_COMMENT.finditer(token.value):
             _comments.append(
-                Token(
-                    "LINE_COMMENT", match.group(), base + match.start(), end_pos=base + match.end()
-                )
+                Token("LINE_COMMENT", match.group(), base + match.start(), base + match.end())
             )
     return token
 
@@ -340,6 +336,8 @@ def _cache_path(grammar: str) -> str | None:
     apply: a private per-user directory (lark's own `cache=True` uses the
     shared temp dir, and a pickle loaded from a world-writable place is a
     code-execution hole), keyed by grammar text and lark version."""
+    import lark
+
     from generator.cache import private_directory
 
     directory = private_directory("grammar")
@@ -360,24 +358,129 @@ _ANALYSIS = dict(
 
 
 def tables_source(grammar: str) -> str:
-    """The Python module psl_tables.py: the grammar's LALR and lexer tables as
-    lark serializes them, so that a cold start (a CI runner, a first run) loads
-    them instead of analysing the grammar (~30 ms).  Written by
-    `scripts/psl_tables.py`; the same bytes on every machine (_canonical_table)."""
+    """The Python module psl_tables.py: the grammar's LALR and lexer tables,
+    so that a cold start (a CI runner, a first run) neither imports lark nor
+    analyses the grammar.  RUNTIME is what the driver needs, as plain data
+    (runtime_tables); DATA and MEMO are lark's own serialization, for lark's
+    parser on an error.  Written by `scripts/psl_tables.py`; the same bytes on
+    every machine (_canonical_table)."""
+    import lark
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
     data, memo = lark.Lark(grammar, **_ANALYSIS).memo_serialize([TerminalDef, Rule])
     data["parser"]["parser"] = _canonical_table(data["parser"]["parser"])
+    loaded = lark.Lark._load_from_dict(data, memo, **_parse_time_options())
     digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
     return (
-        '"""The LALR and lexer tables of psl.lark, as lark serializes them.\n\n'
-        "Generated by scripts/psl_tables.py; do not edit.  get_parser() uses them\n"
-        'only for this grammar and this lark version, and analyses the grammar otherwise."""\n\n'
+        '"""The LALR and lexer tables of psl.lark.\n\n'
+        "Generated by scripts/psl_tables.py; do not edit.  The driver runs on\n"
+        "RUNTIME for this grammar; get_parser() loads DATA and MEMO for lark's parser,\n"
+        'only with this lark version, and analyses the grammar otherwise."""\n\n'
         f"LARK_VERSION = {lark.__version__!r}\n"
         f"GRAMMAR_SHA256 = {digest!r}\n"
+        f"RUNTIME = {runtime_tables(loaded)!r}\n"
         f"DATA = {data!r}\n"
         f"MEMO = {memo!r}\n"
+    )
+
+
+def runtime_tables(parser) -> dict:
+    """What driver.Driver needs of a lark parser, as plain data: the LALR
+    actions ({state: {symbol: (0, state) | (1, rule)}}), the rules as
+    (origin, size, tree-shaping wrappers outermost first, "call" | "tree",
+    name), and the contextual lexer's lexers (patterns in lark's order,
+    ignored types, keyword retyping) with the lexer of each state."""
+    from functools import partial
+
+    from lark.lexer import PatternStr, UnlessCallback
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+    from lark.parsers.lalr_analysis import Shift
+
+    frontend = parser.parser
+    inner = frontend.parser.parser
+    table = inner.parse_table
+    callbacks = inner.callbacks
+    rules = sorted(
+        callbacks,
+        key=lambda r: (r.origin.name, r.order, r.alias or "", [s.name for s in r.expansion]),
+    )
+    number = {rule: i for i, rule in enumerate(rules)}
+    rule_specs = []
+    for rule in rules:
+        callback, wrappers = callbacks[rule], []
+        while True:
+            if isinstance(callback, ChildFilterLALR_NoPlaceholders):
+                wrappers.append([(i, bool(splice)) for i, splice, *_ in callback.to_include])
+            elif isinstance(callback, ExpandSingleChild):
+                wrappers.append("single")
+            else:
+                break
+            callback = callback.node_builder
+        if isinstance(callback, partial):  # partial(Tree, name): no builder method
+            target = ("tree", callback.args[0])
+        else:
+            target = ("call", callback.__name__)
+        rule_specs.append((rule.origin.name, len(rule.expansion), wrappers, *target))
+    states = {
+        state: {
+            symbol: (0, argument) if action is Shift else (1, number[argument])
+            for symbol, (action, argument) in sorted(row.items())
+        }
+        for state, row in sorted(table.states.items())
+    }
+    lexers: list[dict] = []
+    seen: dict[int, int] = {}
+    parse_time = _parse_time_options()["lexer_callbacks"]
+
+    def lexer_number(basic) -> int:
+        if id(basic) not in seen:
+            patterns = [(p.pattern, p.flags) for p in basic.scanner._mres]  # builds .callback
+            keywords = {}
+            for type_, callback in sorted(basic.callback.items()):
+                if not isinstance(callback, UnlessCallback):
+                    assert parse_time.get(type_) is callback, type_  # only ours
+                    continue
+                scanner = callback.scanner
+                assert not scanner.g_regex_flags, type_
+                literals: dict[str, str] = {}
+                for terminal in scanner.terminals:
+                    assert isinstance(terminal.pattern, PatternStr), terminal
+                    assert not terminal.pattern.flags, terminal
+                    literals.setdefault(terminal.pattern.value, terminal.name)
+                keywords[type_] = literals
+            seen[id(basic)] = len(lexers)
+            lexers.append(
+                {
+                    "patterns": patterns,
+                    "ignore": sorted(basic.ignore_types),
+                    "keywords": keywords,
+                }
+            )
+        return seen[id(basic)]
+
+    contextual = frontend.lexer
+    root = lexer_number(contextual.root_lexer)
+    state_lexers = {state: lexer_number(contextual.lexers[state]) for state in states}
+    return {
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+        "states": states,
+        "rules": rule_specs,
+        "lexers": lexers,
+        "root_lexer": root,
+        "state_lexers": state_lexers,
+    }
+
+
+def _parse_time_options() -> dict:
+    return dict(
+        transformer=_builder,
+        lexer_callbacks={
+            "LINE_COMMENT": _collect_comment,
+            "BLOCK_COMMENT": _collect_comment,
+            "_NL": _collect_newline_comments,
+        },
     )
 
 
@@ -421,9 +524,11 @@ def _canonical_table(table: dict) -> dict:
     }
 
 
-def _shipped_tables(grammar: str, options: dict) -> lark.Lark | None:
-    """The parser from the shipped tables, when they are this grammar's and
+def _shipped_tables(grammar: str, options: dict):
+    """lark's parser from the shipped tables, when they are this grammar's and
     this lark's (lark's serialized form is its own, version to version)."""
+    import lark
+
     try:
         from generator.psl import psl_tables as tables
     except ImportError:
@@ -437,18 +542,15 @@ def _shipped_tables(grammar: str, options: dict) -> lark.Lark | None:
         return None
 
 
-def get_parser() -> lark.Lark:
-    global _parser
+def get_parser():
+    """lark's parser (imported on the first error: the driver needs no lark)."""
+    global _parser, _TOKENS
     if _parser is None:
+        import lark
+
+        _TOKENS = (Token, lark.Token)
         grammar = grammar_text()
-        parse_time = dict(
-            transformer=_builder,
-            lexer_callbacks={
-                "LINE_COMMENT": _collect_comment,
-                "BLOCK_COMMENT": _collect_comment,
-                "_NL": _collect_newline_comments,
-            },
-        )
+        parse_time = _parse_time_options()
         _parser = _shipped_tables(grammar, parse_time)
         if _parser is not None:
             return _parser
@@ -488,35 +590,44 @@ def grammar_text() -> str:
     return resources.files(__package__).joinpath(_GRAMMAR).read_text(encoding="utf-8")
 
 
-_drivers: dict[int, Driver] = {}
+_driver_built: list = []  # [Driver] once built, [None] when RUNTIME is not this grammar's
 
 
-def _driver(parser: lark.Lark):
-    """The fast LALR loop over `parser`'s tables (generator/psl/driver.py)."""
-    driver = _drivers.get(id(parser))
-    if driver is None:
-        driver = _drivers[id(parser)] = Driver(parser)
-    return driver
+def _driver() -> Driver | None:
+    """The LALR loop over psl_tables.RUNTIME (generator/psl/driver.py), when
+    the shipped tables are this grammar's; else None (lark parses)."""
+    if not _driver_built:
+        driver = None
+        try:
+            from generator.psl import psl_tables as tables
+        except ImportError:
+            tables = None
+        digest = hashlib.sha256(grammar_text().encode("utf-8")).hexdigest()
+        if tables is not None and tables.GRAMMAR_SHA256 == digest:
+            options = _parse_time_options()
+            driver = Driver(tables.RUNTIME, options["transformer"], options["lexer_callbacks"])
+        _driver_built.append(driver)
+    return _driver_built[0]
 
 
 def parse_source(source: SourceFile) -> SchemaFile:
     """Parse one file.  Raises PslError with a located diagnostic."""
-    parser = get_parser()
     _builder.source = source
     _builder.array_depth.clear()  # ids of a previous parse's arrays may be reused
     del _comments[:]
     with gc_paused():
         try:
             try:
-                blocks = _driver(parser).parse(source.text)
+                driver = _driver()
+                if driver is None:
+                    raise Fallback("no shipped tables for this grammar")
+                blocks = driver.parse(source.text)
             except Fallback:
                 # Not a schema the fast loop finishes: lark's parser, whose
                 # errors make the located diagnostics, starts afresh.
                 _builder.array_depth.clear()
                 del _comments[:]
-                blocks = parser.parse(source.text)
-        except UnexpectedInput as error:
-            raise PslError([_syntax_diagnostic(source, error)]) from None
+                blocks = _lark_parse(source)
         except _SyntaxAt as error:
             raise PslError([Diagnostic("error", error.message, source, error.offset)]) from None
         except UnicodeError as error:  # pragma: no cover - decoded text never gets here
@@ -529,6 +640,15 @@ def parse_source(source: SourceFile) -> SchemaFile:
         schema_file = SchemaFile(source, blocks)
         _attach_comments(schema_file, comments)
     return schema_file
+
+
+def _lark_parse(source: SourceFile):
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        return get_parser().parse(source.text)
+    except UnexpectedInput as error:
+        raise PslError([_syntax_diagnostic(source, error)]) from None
 
 
 def parse_text(text: str, path: str = "schema.prisma") -> Schema:
@@ -555,7 +675,10 @@ def _expected(names) -> str:
     return ", expected one of " + ", ".join(readable)
 
 
-def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic:
+def _syntax_diagnostic(source: SourceFile, error) -> Diagnostic:
+    """The located diagnostic of one of lark's UnexpectedInput errors."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(error, UnexpectedToken):
         token = error.token
         if token.type == "$END":
