@@ -323,3 +323,13 @@ def test_every_lazily_loaded_command_resolves_to_itself():
         command = main.get_command(context, name)
         assert isinstance(command, click.Command) and command.name == name, name
     assert main.get_command(context, "nonsense") is None
+
+
+def test_the_database_familys_exit_statuses_are_the_embedded_runtimes():
+    """errors.py holds the one table of exit statuses; db/connection.py, which
+    the generated script embeds standalone, repeats the database family's."""
+    from generator import errors
+    from generator.db import connection
+
+    for name in ("EXIT_HEALTHY", "EXIT_DRIFT", "EXIT_UNREACHABLE", "EXIT_USAGE"):
+        assert getattr(errors, name) == getattr(connection, name), name

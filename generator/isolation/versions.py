@@ -7,7 +7,6 @@ the lowest version it admits), else it is unknown.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +75,8 @@ def version_from_package_json(start: Path, warn=None) -> PrismaVersion | None:
         manifest = folder / "package.json"
         if not manifest.is_file():
             continue
+        import json  # here: the usual build has no package.json to read
+
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
