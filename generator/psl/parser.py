@@ -1,8 +1,11 @@
 """Parse Prisma schema files into the typed AST (generator.nodes).
 
-The grammar is psl.lark (LALR, contextual lexer).  The transformer runs inline,
-inside the LALR parser, so no parse tree is ever built.  Comments are collected
-by a lexer callback and attached to nodes afterwards (`_attach_comments`).
+The grammar is psl.lark (LALR, contextual lexer).  driver.py parses on the
+tables shipped in psl_tables.py, without importing lark; lark parses only a
+schema the driver hands back (a syntax error, for lark's located diagnostic).
+Either way the AST builder runs inline, so no parse tree is ever built.
+Comments are collected by a lexer callback and attached to nodes afterwards
+(`_attach_comments`).
 """
 
 from __future__ import annotations
