@@ -8,14 +8,16 @@ into the deployed, isolated PostgreSQL schema, losing nothing.
   be left behind): a mismatch is refused before anything is written.
 - Rows are converted the way Prisma's PostgreSQL connector stores them
   (DateTime from epoch milliseconds or text, Boolean from 0/1, Json text,
-  BigInt, Decimal, Bytes) and streamed with COPY in batches, tables in
-  foreign-key order.  Memory stays bounded by the batch size.
+  BigInt, Decimal, Bytes), each as the text PostgreSQL prints for the stored
+  value (pg_text), and streamed with COPY in batches, tables in foreign-key
+  order.  Memory stays bounded by the batch size.
 - All of it is ONE PostgreSQL transaction: per-table row counts and content
   checksums of the converted values are compared between source and target
-  (the target read back through a server-side cursor), sequences are
-  restarted at max(id) + 1 (ALTER SEQUENCE, which rolls back, unlike
-  setval), and only then is it committed.  Any failure or difference rolls
-  everything back: the target is unchanged, its sequences included.
+  (Python digests each COPY line it sends; PostgreSQL digests the stored rows
+  rebuilt as the same lines, segment by segment while the copy goes on),
+  sequences are restarted at max(id) + 1 (ALTER SEQUENCE, which rolls back,
+  unlike setval), and only then is it committed.  Any failure or difference
+  rolls everything back: the target is unchanged, its sequences included.
 """
 
 from __future__ import annotations
