@@ -200,6 +200,53 @@ def test_random_floats_print_as_postgresql_prints_them(database):
             assert printed == [text(v) for v in values], kind
 
 
+def _random_json(rng, depth: int = 0) -> str:
+    """A JSON document as someone might write it: any key order, repeated
+    keys, non-ASCII keys (jsonb orders keys by their UTF-8 length), numbers in
+    every notation, escapes, white space."""
+    kind = rng.randrange(7 if depth < 3 else 4)
+    if kind == 0:
+        return rng.choice(["null", "true", "false", "0", "-0", "-0.0", "1e3", "1E-7", "2.50"])
+    if kind == 1:
+        digits = str(rng.randrange(10 ** rng.randrange(1, 25)))
+        if rng.random() < 0.5:
+            digits += "." + str(rng.randrange(10 ** rng.randrange(1, 8))).zfill(rng.randrange(1, 8))
+        if rng.random() < 0.3:
+            digits += rng.choice("eE") + rng.choice(["", "+", "-"]) + str(rng.randrange(30))
+        return rng.choice(["", "-"]) + digits
+    if kind == 2:
+        return repr(rng.uniform(-1e6, 1e6)) if rng.random() < 0.5 else str(rng.random())
+    if kind == 3:
+        alphabet = 'ab é\t\n"\\/\u00ff\u2028🙂\x01z'
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+        return json.dumps(text, ensure_ascii=rng.random() < 0.5)
+    if kind in (4, 5):
+        keys = ["a", "b", "aa", "é", "ab", "zz", "éé", "key", "🙂", "A", ""]
+        items = [
+            f"{json.dumps(rng.choice(keys))}{' ' * rng.randrange(2)}:{_random_json(rng, depth + 1)}"
+            for _ in range(rng.randrange(5))
+        ]
+        return "{" + (", " if rng.random() < 0.5 else ",").join(items) + "}"
+    items = [_random_json(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return "[" + ",".join(items) + "]"
+
+
+def test_random_json_prints_as_jsonb_prints_it(database):
+    """jsonb's text of 2,000 random documents, PostgreSQL's against ours."""
+    import random
+
+    rng = random.Random(14)
+    documents = [_random_json(rng) for _ in range(2000)]
+    with psycopg.connect(database) as connection:
+        printed = connection.execute(
+            "SELECT array_agg(concat(v::jsonb) ORDER BY n) FROM unnest(%s::text[])"
+            " WITH ORDINALITY AS u(v, n)",
+            (documents,),
+        ).fetchone()[0]
+    for document, expected in zip(documents, printed, strict=True):
+        assert pg_text.jsonb_text(document) == expected, document
+
+
 def test_batches_convert_as_each_value_does():
     """The column-at-a-time conversion (C loops, shared tables of distinct
     values) gives the field functions' text, with NULLs, escapes and repeats."""
