@@ -117,6 +117,43 @@ def rewrite(
     verbose,
 ):
     """Add @@schema to every model, enum and view, and `schemas` to the datasource."""
+
+    def step(path, mode, several):
+        options = isolation.options(path)
+        return partial(
+            _rewrite_one,
+            path,
+            output,
+            mode,
+            options,
+            color,
+            stdin_filename,
+            quiet,
+            verbose,
+            several,
+            canonical,
+        )
+
+    _write_back_each(
+        paths,
+        output,
+        in_place,
+        check,
+        diff,
+        quiet,
+        verbose,
+        step,
+        ("rewritten", "already isolated"),
+    )
+
+
+def _write_back_each(
+    paths, output, in_place, check, diff, quiet, verbose, step, words: tuple[str, str]
+) -> None:
+    """rewrite's and format's run over their inputs: the write-back mode, one
+    attempt per input (`step(path, mode, several)` gives its body), the exit
+    status and the summary line (`words`: what a changed and an unchanged
+    schema are said to be)."""
     if output is not None and in_place:
         fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
     mode = WriteBack.choose(check, diff, in_place, output)
@@ -124,31 +161,14 @@ def rewrite(
     counts: Counter = Counter()
     status = EXIT_OK
     for path in paths:
-        options = isolation.options(path)
-        one, changed = attempt(
-            verbose,
-            partial(
-                _rewrite_one,
-                path,
-                output,
-                mode,
-                options,
-                color,
-                stdin_filename,
-                quiet,
-                verbose,
-                len(paths) > 1,
-                canonical,
-            ),
-            subject=f" for {path}",
-        )
+        one, changed = attempt(verbose, step(path, mode, len(paths) > 1), subject=f" for {path}")
         status = max(status, one)
         if not one:
             counts["changed" if changed else "unchanged"] += 1
     if mode.checks and counts["changed"] and status == EXIT_OK:
         status = EXIT_CHANGES
     if not quiet and mode is not WriteBack.STDOUT and counts.total():
-        say(_summary(mode, counts))
+        say(_summary(mode, counts, *words))
     sys.exit(status)
 
 
@@ -165,10 +185,10 @@ def _check_write_back(mode: WriteBack, paths, output) -> None:
         fail(f"{output} is a file; several inputs need -o FOLDER", EXIT_BAD_INPUT)
 
 
-def _summary(mode: WriteBack, counts: Counter) -> str:
-    verb = "would be rewritten" if mode.writes_nothing else "rewritten"
+def _summary(mode: WriteBack, counts: Counter, done: str, unchanged: str) -> str:
+    verb = f"would be {done}" if mode.writes_nothing else done
     parts = []
-    for key, words in (("changed", verb), ("unchanged", "already isolated")):
+    for key, words in (("changed", verb), ("unchanged", unchanged)):
         if counts[key]:
             parts.append(f"{counts[key]} schema{'s' if counts[key] != 1 else ''} {words}")
     return ", ".join(parts) + "."
@@ -288,32 +308,21 @@ class _Formatted:
 def format_(paths, output, in_place, check, diff, color, stdin_filename, quiet, verbose):
     """Write schemas in Prisma's canonical layout, as `prisma format` does
     (byte for byte), without Node."""
-    if output is not None and in_place:
-        fail("-o/--output and --in-place exclude each other", EXIT_BAD_INPUT)
-    mode = WriteBack.choose(check, diff, in_place, output)
-    _check_write_back(mode, paths, output)
-    counts: Counter = Counter()
-    status = EXIT_OK
-    for path in paths:
-        one, changed = attempt(
-            verbose,
-            partial(_format_one, path, output, mode, color, stdin_filename, quiet, len(paths) > 1),
-            subject=f" for {path}",
-        )
-        status = max(status, one)
-        if not one:
-            counts["changed" if changed else "unchanged"] += 1
-    if mode.checks and counts["changed"] and status == EXIT_OK:
-        status = EXIT_CHANGES
-    if not quiet and mode is not WriteBack.STDOUT and counts.total():
-        verb = "would be reformatted" if mode.writes_nothing else "reformatted"
-        parts = [
-            f"{counts[key]} schema{'s' if counts[key] != 1 else ''} {words}"
-            for key, words in (("changed", verb), ("unchanged", "already formatted"))
-            if counts[key]
-        ]
-        say(", ".join(parts) + ".")
-    sys.exit(status)
+
+    def step(path, mode, several):
+        return partial(_format_one, path, output, mode, color, stdin_filename, quiet, several)
+
+    _write_back_each(
+        paths,
+        output,
+        in_place,
+        check,
+        diff,
+        quiet,
+        verbose,
+        step,
+        ("reformatted", "already formatted"),
+    )
 
 
 def _format_one(path, output, mode, color, stdin_filename, quiet, several) -> bool:
