@@ -80,12 +80,29 @@ def token_density(text: str) -> float:
     return sum(1 for _ in get_parser().lex(text)) / (text.count("\n") + 1)
 
 
-def run_times(command: list[str], repeat: int, env: dict | None = None) -> float:
-    """Median wall time of a whole process."""
+def run_times(
+    command: list[str],
+    repeat: int,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    before=None,
+    check: bool = False,
+) -> float:
+    """Median wall time of a whole process (`before()`, untimed, ahead of
+    each run; `check`: a failing run ends the benchmark)."""
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        subprocess.run(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd,
+            check=check,
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -357,20 +374,19 @@ def evolution_figures(work: Path, floor: float, repeat: int) -> None:
         tool = [sys.executable, "-m", "generator", "generate", "--provider", "postgresql", "-q"]
         base = work / "evolution-base"
         subprocess.run([*tool, str(releases[0]), "-o", str(base)], check=True)
-        times = []
-        for _ in range(repeat):
-            out = work / "evolution"
+        out = work / "evolution"
+
+        def fresh_output() -> None:
             shutil.rmtree(out, ignore_errors=True)
             shutil.copytree(base, out)
-            start = time.perf_counter()
-            subprocess.run(
-                [*tool, str(releases[1]), "-o", str(out)],
-                check=True,
-                stderr=subprocess.DEVNULL,  # the migration's warnings
-                env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"},
-            )
-            times.append(time.perf_counter() - start)
-        seconds = statistics.median(times)
+
+        seconds = run_times(
+            [*tool, str(releases[1]), "-o", str(out)],
+            repeat,
+            env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"},
+            before=fresh_output,
+            check=True,
+        )
         print(
             f"generate appending AnythingLLM 2025-11 → 2026-08, cold: {seconds * 1000:.0f} ms, "
             f"{seconds / floor:.2f}x the import floor"
@@ -479,18 +495,9 @@ def review_figures(work: Path, releases: list[Path], floor: float, repeat: int) 
     shutil.copy(releases[1], repo / "schema.prisma")
     command = [sys.executable, "-m", "generator", "review", "schema.prisma"]
     command += ["--provider", "postgresql", "--format", "markdown", "--fail-on", "never"]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(
-            command,
-            cwd=repo,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"},
-        )
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
+    seconds = run_times(
+        command, repeat, env={**os.environ, "PRISMA_ISOLATE_NO_CACHE": "1"}, cwd=repo, check=True
+    )
     print(
         f"review of AnythingLLM 2025-11 → 2026-08 (git merge base, markdown), cold: "
         f"{seconds * 1000:.0f} ms, {seconds / floor:.2f}x the import floor"
