@@ -547,7 +547,7 @@ def test_sequences_restart_inside_the_transaction(database):
         connection.execute("INSERT INTO t SELECT FROM generate_series(1, 3)")
         connection.execute("DELETE FROM t WHERE id < 3")
         connection.execute("INSERT INTO t (id) VALUES (41)")
-        plan = TablePlan("t", "public", ["id"], [], None, [True], [False], ["id"], ["id"])
+        plan = TablePlan("t", "public", ["id"], [], None, [ColumnType("SERIAL")], ["id"], ["id"])
         with connection.transaction(force_rollback=True):
             _restart_sequences(connection, [plan])
             assert connection.execute("SELECT nextval('t_id_seq')").fetchone() == (42,)

@@ -52,10 +52,18 @@ _BAD_VALUE = (ValueError, TypeError, UnicodeError, OverflowError, ArithmeticErro
 @dataclass
 class TableReport:
     rows: int = 0
-    checksum: str = ""
+    digest: int = 0  # the sum of the rows' digests (digest_sum)
     seconds: float = 0.0
-    digest: int = 0  # the checksum's sum, unmasked
     verified: bool = False  # the server's digest already compared, segment by segment
+
+    @property
+    def checksum(self) -> str:
+        return _hex(self.digest)
+
+
+def _hex(digest: int) -> str:
+    """A digest sum as reported: 16 hex digits, modulo 2**64."""
+    return f"{digest & _MASK:016x}"
 
 
 @dataclass
@@ -123,8 +131,7 @@ class TablePlan:
     columns: list[str]  # copied: present in SQLite and in the schema
     fields: list  # each column's pg_text field function
     convert: object  # pg_text.batch_converter: a batch's columns, the same text, faster
-    plain: list[bool]  # each column's text never needs COPY's escapes
-    text: list[bool]  # each column's values are text already
+    types: list  # each column's sql.model.ColumnType
     serial: list[str]  # autoincrement columns whose sequences are reset
     primary_key: list[str]
     segment_key: int | None = None  # the index of the table's one integer key column
@@ -197,8 +204,7 @@ def plan_import(sqlite: sqlite3.Connection, source: Path, expected: dict, ddl) -
                 columns=[c.name for c in copied],
                 fields=[pg_text.field_for(c.type) for c in copied],
                 convert=pg_text.batch_converter([c.type for c in copied]),
-                plain=[pg_text.is_plain(c.type) for c in copied],
-                text=[pg_text.is_text(c.type) for c in copied],
+                types=[c.type for c in copied],
                 serial=[c.name for c in copied if c.type.serial],
                 primary_key=list(table.primary_key),
                 segment_key=_segment_key(table, copied),
@@ -408,11 +414,12 @@ def _copy_table(
     while the next batches are converted, so only the last segment's digest
     is waited for.  Any other table is digested whole by `_compare`."""
     started = time.monotonic()
-    total = sqlite.execute(f"SELECT count(*) FROM {q(plan.name)}").fetchone()[0]
+    # The count is the progress bar's alone.
+    total = sqlite.execute(f"SELECT count(*) FROM {q(plan.name)}").fetchone()[0] if progress else 0
     columns = ", ".join(q(c) for c in plan.columns)
     order = ", ".join(q(c) for c in plan.primary_key) or "rowid"
     cursor = sqlite.execute(f"SELECT {columns} FROM {q(plan.name)} ORDER BY {order}")
-    plan.unescaped = {i for i, plain in enumerate(plan.plain) if not plain}
+    plan.unescaped = {i for i, kind in enumerate(plan.types) if not pg_text.is_plain(kind)}
     table = f"{q(plan.schema)}.{q(plan.name)}"
     statement = f"COPY {table} ({columns}) FROM STDIN"
     batches = _encoded_batches(cursor, plan, batch_size)
@@ -447,8 +454,10 @@ def _copy_table(
             )
             where = ""
         else:
-            where = f" WHERE {q(plan.columns[plan.segment_key])} > {int(copied_high)}"
-        select = f"SELECT {_digest_select(plan)} FROM {table}{where}"
+            where = f"{q(plan.columns[plan.segment_key])} > {int(copied_high)}"
+        select = f"SELECT {_digest_select(plan)} FROM {table}" + (
+            f" WHERE {where}" if where else ""
+        )
         with BackgroundQuery(connection, select) as running:
             while len(queued) < LOOKAHEAD and not running.ready():
                 size = len(queued)
@@ -465,11 +474,7 @@ def _copy_table(
     if progress:
         _progress(plan.name, rows, total, done=True)
     return TableReport(
-        rows=rows,
-        checksum=f"{digest & _MASK:016x}",
-        seconds=time.monotonic() - started,
-        digest=digest,
-        verified=segmented,
+        rows=rows, digest=digest, seconds=time.monotonic() - started, verified=segmented
     )
 
 
@@ -567,19 +572,20 @@ def _restart_sequences(connection, plans: list[TablePlan]) -> None:
 def _digest_select(plan: TablePlan) -> str:
     return pg_text.row_digest_sql(
         [
-            (q(c), plan.text[i], not plan.plain[i] and i not in plan.unescaped)
-            for i, c in enumerate(plan.columns)
+            (q(c), pg_text.is_text(kind), not pg_text.is_plain(kind) and i not in plan.unescaped)
+            for i, (c, kind) in enumerate(zip(plan.columns, plan.types, strict=True))
         ]
     )
 
 
 def _check_digest(plan: TablePlan, rows: int, digest: int, found: tuple, where: str = "") -> None:
     """The server's (rows, digest) of what it stored against what was sent;
-    a difference rolls everything back."""
-    sent = f"{digest & _MASK:016x}"
-    found_rows, found_digest = int(found[0]), f"{int(found[1]) & _MASK:016x}"
+    a difference rolls everything back.  `where`: the rows compared, when not
+    the whole table (a segment's condition)."""
+    sent = _hex(digest)
+    found_rows, found_digest = int(found[0]), _hex(int(found[1]))
     if (found_rows, found_digest) != (rows, sent):
-        part = f" (rows where{where.removeprefix(' WHERE')})" if where else ""
+        part = f" (rows where {where})" if where else ""
         raise CommandFailure(
             "checksum_mismatch",
             "source and target differ after the copy (a row lost, or a value PostgreSQL "
