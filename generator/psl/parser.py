@@ -16,6 +16,7 @@ import os
 import re
 import sys
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from generator.errors import Diagnostic, PslError
@@ -593,24 +594,18 @@ def grammar_text() -> str:
     return resources.files(__package__).joinpath(_GRAMMAR).read_text(encoding="utf-8")
 
 
-_driver_built: list = []  # [Driver] once built, [None] when RUNTIME is not this grammar's
-
-
+@cache
 def _driver() -> Driver | None:
     """The LALR loop over psl_tables.RUNTIME (generator/psl/driver.py), when
     the shipped tables are this grammar's; else None (lark parses)."""
-    if not _driver_built:
-        driver = None
-        try:
-            from generator.psl import psl_tables as tables
-        except ImportError:
-            tables = None
-        digest = hashlib.sha256(grammar_text().encode("utf-8")).hexdigest()
-        if tables is not None and tables.GRAMMAR_SHA256 == digest:
-            options = _parse_time_options()
-            driver = Driver(tables.RUNTIME, options["transformer"], options["lexer_callbacks"])
-        _driver_built.append(driver)
-    return _driver_built[0]
+    try:
+        from generator.psl import psl_tables as tables
+    except ImportError:
+        return None
+    if tables.GRAMMAR_SHA256 != hashlib.sha256(grammar_text().encode("utf-8")).hexdigest():
+        return None
+    options = _parse_time_options()
+    return Driver(tables.RUNTIME, options["transformer"], options["lexer_callbacks"])
 
 
 def parse_source(source: SourceFile) -> SchemaFile:
