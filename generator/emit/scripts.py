@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 import re
 from json.encoder import encode_basestring
-from pathlib import Path
 
-from generator import __version__
+from generator import __version__, package_text
 from generator.emit.catalog import expected_catalog
 from generator.psl.nodes import Schema
 from generator.sql.build import build_database
@@ -86,23 +85,12 @@ def _indented(value, newline: str, out: list[str]) -> None:
 BLACK_LINE_LENGTH = 100
 
 
-def _db_source(name: str) -> str:
-    """A module of generator/db, read beside this package (importlib.resources
-    costs a cold build step ~2.5 ms to import; it serves only a zipped install)."""
-    path = Path(__file__).resolve().parent.parent / "db" / name
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    from importlib import resources
-
-    return resources.files("generator.db").joinpath(name).read_text(encoding="utf-8")
-
-
 def embedded_runtime() -> str:
     """connection.py and runtime.py, verbatim, as one module: runtime.py's
     `from __future__` line and its import of connection.py (marked
     "embedded: dropped") are left out, since connection.py's text is above."""
-    connection = _db_source("connection.py")
-    runtime = _db_source("runtime.py")
+    connection = package_text("generator.db", "connection.py")
+    runtime = package_text("generator.db", "runtime.py")
     runtime = runtime.replace("from __future__ import annotations\n", "", 1)
     runtime = re.sub(
         r"\n# The generated script holds[^\n]*\nfrom generator\.db\.connection import \("

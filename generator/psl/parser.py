@@ -584,14 +584,10 @@ def gc_paused():
 
 
 def grammar_text() -> str:
-    """psl.lark, read beside this module (importlib.resources costs ~3 ms to
-    import, a tenth of a build step's own work; it serves only a zipped install)."""
-    path = Path(__file__).with_name(_GRAMMAR)
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    from importlib import resources
+    """psl.lark, read beside this module."""
+    from generator import package_text
 
-    return resources.files(__package__).joinpath(_GRAMMAR).read_text(encoding="utf-8")
+    return package_text(__package__, _GRAMMAR)
 
 
 @cache
