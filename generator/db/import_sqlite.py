@@ -455,7 +455,7 @@ def _copy_table(
             where = ""
         else:
             where = f"{q(plan.columns[plan.segment_key])} > {int(copied_high)}"
-        select = f"SELECT {_digest_select(plan)} FROM {table}" + (
+        select = f"SELECT {_digest_select(connection, plan)} FROM {table}" + (
             f" WHERE {where}" if where else ""
         )
         with BackgroundQuery(connection, select) as running:
@@ -569,12 +569,13 @@ def _restart_sequences(connection, plans: list[TablePlan]) -> None:
             )
 
 
-def _digest_select(plan: TablePlan) -> str:
+def _digest_select(connection, plan: TablePlan) -> str:
     return pg_text.row_digest_sql(
         [
             (q(c), pg_text.is_text(kind), not pg_text.is_plain(kind) and i not in plan.unescaped)
             for i, (c, kind) in enumerate(zip(plan.columns, plan.types, strict=True))
-        ]
+        ],
+        connection.info.server_version,
     )
 
 
@@ -605,6 +606,6 @@ def _compare(connection, plans: list[TablePlan], report: ImportReport) -> None:
         if sent.verified:
             continue
         found = connection.execute(
-            f"SELECT {_digest_select(plan)} FROM {q(plan.schema)}.{q(plan.name)}"
+            f"SELECT {_digest_select(connection, plan)} FROM {q(plan.schema)}.{q(plan.name)}"
         ).fetchone()
         _check_digest(plan, sent.rows, sent.digest, found)

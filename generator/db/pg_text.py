@@ -666,13 +666,15 @@ def batch_converter(column_types: list):
 # --- the digest ------------------------------------------------------------------------
 
 
-def row_digest_sql(columns: list[tuple[str, bool, bool]]) -> str:
+def row_digest_sql(columns: list[tuple[str, bool, bool]], server_version: int) -> str:
     """A SELECT list of (rows, digest) over a table's stored rows: the sum of
     the first 8 bytes of each row's COPY line's SHA-256, as a signed integer.
     `columns` are (quoted name, is text, needs escapes).  A value's text is its
     type's output function's, as COPY TO prints it (concat() calls it: a cast
     to text may differ, as boolean's 'true' for 't' or inet's '/32').  See
-    `import_sqlite.digest_sum` for Python's side."""
+    `import_sqlite.digest_sum` for Python's side.  PostgreSQL 18 casts the
+    8 bytes to bigint itself; before, through their hex (a tenth of the
+    digest's time)."""
     fields = []
     for name, is_text, escaped in columns:
         text = name if is_text else f"concat({name})"
@@ -684,4 +686,8 @@ def row_digest_sql(columns: list[tuple[str, bool, bool]]) -> str:
         fields.append(f"CASE WHEN {name} IS NULL THEN E'\\\\N' ELSE {text} END")
     line = f"concat_ws(E'\\t', {', '.join(fields)})"
     digest = f"substr(sha256(convert_to({line}, 'UTF8')), 1, 8)"
-    return f"count(*), coalesce(sum(('x' || encode({digest}, 'hex'))::bit(64)::bigint), 0)"
+    if server_version >= 180000:
+        number = f"{digest}::bigint"
+    else:
+        number = f"('x' || encode({digest}, 'hex'))::bit(64)::bigint"
+    return f"count(*), coalesce(sum({number}), 0)"
