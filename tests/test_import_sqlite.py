@@ -756,3 +756,20 @@ def test_a_background_query_ends_before_an_error_leaves_its_block(database):
                 running.row()
         connection.rollback()
         assert connection.execute("SELECT 2").fetchone() == (2,)
+
+
+def test_the_copy_pauses_the_collector_and_restores_it_on_an_error():
+    """The collector is paused and the writer thread scheduled promptly only
+    while rows are copied: an error leaves the process as it found it."""
+    import gc
+
+    from generator.db.import_sqlite import _copying
+
+    interval = sys.getswitchinterval()
+    with pytest.raises(RuntimeError):
+        with _copying():
+            assert not gc.isenabled()
+            assert sys.getswitchinterval() < interval
+            raise RuntimeError
+    assert gc.isenabled()
+    assert sys.getswitchinterval() == interval
