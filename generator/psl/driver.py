@@ -8,7 +8,8 @@ parse needs, as plain data (parser.runtime_tables):
 - the LALR actions, state by state: shift to a state, or reduce by a rule;
 - each rule's tree shaping, as lark applies it (which children it keeps,
   which `_rule` children it splices in, whether a `?rule` with one child is
-  that child) and what it builds: a method of the AST builder, or a Tree;
+  that child) and what it builds: a method of the AST builder, or, for a
+  `_rule` its parent splices in, the list of its children;
 - the contextual lexer: per state, its terminals' alternation in lark's
   order, the types it ignores, and the keywords a NAME is retyped to.
 
@@ -49,8 +50,8 @@ class Token(tuple):
 
 
 class Tree:
-    """A reduction with no builder method (a `_rule`): its parent splices its
-    children in."""
+    """A reduction with no builder method that its parent keeps as it is
+    (none in psl.lark: a `?rule` of one child is that child)."""
 
     __slots__ = ("data", "children")
 
@@ -68,6 +69,11 @@ class Driver:
                 symbol: (True, argument) if kind == 0 else (False, reductions[argument])
                 for symbol, (kind, argument) in row.items()
             }
+            for state, row in runtime["states"].items()
+        }
+        # state -> {rule symbol: the state after reducing to it}
+        self._gotos = {
+            state: {symbol: argument for symbol, (kind, argument) in row.items() if kind == 0}
             for state, row in runtime["states"].items()
         }
         self._start = runtime["start"]
@@ -95,12 +101,17 @@ class Driver:
         return compiled
 
     def _scanner(self, state: int) -> tuple:
-        """The contextual lexer of `state`, compiled on first use."""
-        prepared = self._scanners[state] = self._lexer(self._state_lexer[state])
+        """The contextual lexer of `state`, compiled on first use: (its match
+        function, ignored types, keyword retyping)."""
+        patterns, ignored, keywords = self._lexer(self._state_lexer[state])
+        if len(patterns) != 1:  # lark splits an alternation past 100 groups; psl.lark's are one
+            raise Fallback("a lexer of several alternations")
+        prepared = self._scanners[state] = (patterns[0].match, ignored, keywords)
         return prepared
 
     def parse(self, text: str):
         actions = self._actions
+        gotos = self._gotos
         scanners = self._scanners
         callbacks = self._callbacks
         new_token = tuple.__new__
@@ -134,12 +145,9 @@ class Driver:
                 else:
                     match = None
             if match is None:  # the state's own scanner decides
-                patterns, ignored_types, keywords = own or self._scanner(state)
-                for pattern in patterns:
-                    match = pattern.match(text, position)
-                    if match is not None:
-                        break
-                else:
+                scan, ignored_types, keywords = own or self._scanner(state)
+                match = scan(text, position)
+                if match is None:
                     raise Fallback("no token here")
                 matched = match.lastgroup
                 value = match.group()
@@ -179,8 +187,9 @@ class Driver:
                     del values[-size:]
                 else:
                     children = []
-                values.append(reduce(children))
-                states.append(actions[states[-1]][goto][1])
+                # No callback: an inlined rule, whose value is its children.
+                values.append(children if reduce is None else reduce(children))
+                states.append(gotos[states[-1]][goto])
         end_state = self._end
         while True:
             try:
@@ -196,16 +205,31 @@ class Driver:
                 del values[-size:]
             else:
                 children = []
-            values.append(reduce(children))
-            states.append(actions[states[-1]][goto][1])
+            values.append(children if reduce is None else reduce(children))
+            states.append(gotos[states[-1]][goto])
             if states[-1] == end_state:
                 return values[-1]
 
 
 def _reduction(rule: list, builder) -> tuple:
     """(size, goto symbol, callback) of one rule, its tree shaping applied
-    as lark's ParseTreeBuilder applies it (outermost wrapper first)."""
+    as lark's ParseTreeBuilder applies it (outermost wrapper first).
+
+    A `_rule` is inlined: its parent splices its children in.  Its value is
+    that list of children itself (lark builds a Tree and takes its children),
+    and None stands for a callback that keeps all of them, which the loop
+    then does not call: a third of all reductions (a member's `_model_item`,
+    the repetition rules lark makes of `item*`)."""
     origin, size, wrappers, kind, name = rule
+    if origin.startswith("_"):
+        if kind != "tree" or any(w == "single" for w in wrappers):
+            raise ValueError(f"an inlined rule with a builder or a single child: {origin}")
+        if not wrappers:
+            return size, origin, None
+        callback = _spliced(wrappers[0])
+        for wrapper in reversed(wrappers[1:]):
+            callback = _filter(wrapper, callback)
+        return size, origin, callback
     if kind == "call":
         callback = getattr(builder, name)
     else:
@@ -227,18 +251,51 @@ def _single(build):
     return reduce
 
 
+def _spliced(keep: list):
+    """lark's ChildFilterLALR_NoPlaceholders for an inlined rule: the list of
+    the children kept, an inlined child's own list spliced in.  As lark does,
+    a first child that is spliced lends its list, which grows in place: a
+    left-recursive repetition (a model's members) is not copied once per item.
+    A list is one reduction's value, taken by one parent, so this is safe."""
+    keep = [(i, bool(splice)) for i, splice in keep]
+    if keep == [(0, True), (1, True)]:  # `items: items item` of `item*`, item inlined
+
+        def reduce(children):
+            kept = children[0]
+            kept += children[1]
+            return kept
+
+        return reduce
+    if keep == [(0, True), (1, False)]:  # the same, item kept as it is
+
+        def reduce(children):
+            kept = children[0]
+            kept.append(children[1])
+            return kept
+
+        return reduce
+    return _filter(keep, None)
+
+
 def _filter(keep: list, build):
     """lark's ChildFilterLALR_NoPlaceholders: the children kept, in order,
-    a `_rule` child's own children spliced in."""
+    an inlined child's list spliced in; then `build` (None: the list itself)."""
     keep = [(i, bool(splice)) for i, splice in keep]
 
     def reduce(children):
-        kept = []
+        kept = None
         for i, splice in keep:
             if splice:
-                kept += children[i].children
+                if kept is None:
+                    kept = children[i]
+                else:
+                    kept += children[i]
+            elif kept is None:
+                kept = [children[i]]
             else:
                 kept.append(children[i])
-        return build(kept)
+        if kept is None:
+            kept = []
+        return kept if build is None else build(kept)
 
     return reduce
