@@ -95,7 +95,14 @@ class Driver:
         compiled = self._compiled.get(number)
         if compiled is None:
             spec = self._lexer_specs[number]
-            patterns = tuple(re.compile(pattern, flags) for pattern, flags in spec["patterns"])
+            # Where spaces are ignored (WS, in every lexer of psl.lark), each
+            # token takes the spaces after it along: a token a loop turn, not
+            # two.  A trailing `[\t ]*` never changes which alternative matches,
+            # or how much of the text it takes, since it always matches.
+            spaces = "[\t ]*" if "WS" in spec["ignore"] else ""
+            patterns = tuple(
+                re.compile(f"(?:{pattern}){spaces}", flags) for pattern, flags in spec["patterns"]
+            )
             compiled = (patterns, frozenset(spec["ignore"]), spec["keywords"])
             self._compiled[number] = compiled
         return compiled
@@ -135,7 +142,7 @@ class Driver:
                 match = root_pattern.match(text, position)
             if match is not None:
                 matched = match.lastgroup
-                value = match.group()
+                value = match.group(matched)
                 literals = root_keywords.get(matched)
                 kind = matched if literals is None else literals.get(value, matched)
                 if kind in root_ignored:
@@ -150,16 +157,17 @@ class Driver:
                 if match is None:
                     raise Fallback("no token here")
                 matched = match.lastgroup
-                value = match.group()
+                value = match.group(matched)
                 literals = keywords.get(matched)
                 kind = matched if literals is None else literals.get(value, matched)
                 ignored = matched in ignored_types
-            end = match.end()
+            end = position + len(value)
+            following = match.end()  # past the spaces after the token
             if ignored:
                 callback = callbacks.get(matched)
                 if callback is not None:
                     callback(new_token(Token, (matched, value, position, end)))
-                position = end
+                position = following
                 continue
             # One string per distinct name: the AST keeps every one, and a
             # schema repeats its types, fields and attributes (~10 MB at 10,000
@@ -170,7 +178,7 @@ class Driver:
             if callback is not None:
                 token = callback(token)
                 kind = token.type
-            position = end
+            position = following
             while True:
                 try:
                     shift, argument = actions[states[-1]][kind]
