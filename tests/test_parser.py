@@ -476,3 +476,25 @@ def test_what_a_pause_of_the_collector_made_is_not_left_young():
     assert gc.isenabled()
     [[] for _ in range(2000)]  # allocations past the young threshold
     assert any(o is made for o in gc.get_objects(generation=2))
+
+
+def test_a_span_is_an_immutable_value_that_equals_only_spans():
+    """Span is a tuple (source, start, length) for speed; it still behaves as
+    the value class it was: equal to an equal span only, never to a tuple,
+    hashable, immutable, and copied or pickled with its end intact."""
+    import copy
+    import pickle
+
+    from generator.psl.source import SourceFile, Span
+
+    source = SourceFile("a.prisma", "model A {\n}\n")
+    span = Span(source, 6, 7)
+    assert (span.start, span.end, span.length, span.text) == (6, 7, 1, "A")
+    assert span == Span(source, 6, 7) and span != Span(source, 6, 8)
+    assert span != (source, 6, 1) and (source, 6, 1) != span
+    assert {span: 1}[Span(source, 6, 7)] == 1
+    with pytest.raises(AttributeError):
+        span.start = 0  # type: ignore[misc]
+    assert copy.deepcopy(span).end == 7
+    loaded = pickle.loads(pickle.dumps(span))
+    assert (loaded.start, loaded.end, loaded.source.path) == (6, 7, "a.prisma")

@@ -31,6 +31,8 @@ def canonical(node):
     """A comparable view of a node, with Prisma's deliberate changes undone:
     attributes in Prisma's order (block ones after the members), legacy forms
     and trailing commas gone, /* */ comments by their lines."""
+    if isinstance(node, Span):  # a tuple, but no sequence of nodes
+        return None
     if isinstance(node, (list, tuple)):  # members, arguments, comments
         return tuple(canonical(item) for item in node)
     if node is None or isinstance(node, (str, int, float, bool)):
@@ -41,8 +43,6 @@ def canonical(node):
             # level, keeps part of the markers): their words must survive.
             return ("comment", "block", "".join(ch for ch in node.text if ch not in "/* \t\r\n"))
         return ("comment", node.kind, node.text)
-    if isinstance(node, (Span,)):
-        return None
     values = {}
     for f in fields(node):
         if f.name in _SKIP:

@@ -344,12 +344,12 @@ for _node_class in (Comment, StringLit, NumberLit, Constant, ArrayLit, FunctionC
 
 def to_json(node) -> object:
     """A JSON-ready view of a node: its kind, its fields, and its span."""
+    if isinstance(node, Span):  # a tuple, but no sequence of nodes
+        return node.to_json()
     if isinstance(node, (list, tuple)):
         return [to_json(item) for item in node]
     if node is None or isinstance(node, (str, int, float, bool)):
         return node
-    if isinstance(node, Span):
-        return node.to_json()
     if isinstance(node, SourceFile):
         return node.path
     out: dict[str, object] = {"kind": type(node).__name__}

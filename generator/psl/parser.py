@@ -43,6 +43,8 @@ from generator.psl.nodes import (
 )
 from generator.psl.source import SourceFile, Span, schema_files_in
 
+_new_tuple = tuple.__new__
+
 MAX_ARRAY_DEPTH = 32  # PSL has no nested arrays; deeper than this is refused, located
 
 # What the user should read for each terminal in "expected one of ...".
@@ -98,7 +100,7 @@ class _Builder:
         self.array_depth: dict[int, int] = {}  # id(ArrayLit) -> nesting, for nested ones only
 
     def _span(self, start: int, end: int) -> Span:
-        return Span(self.source, start, end)
+        return _new_tuple(Span, (self.source, start, end - start))  # Span(), without its frame
 
     # -- expressions --
 
@@ -634,7 +636,11 @@ def parse_source(source: SourceFile) -> SchemaFile:
         except UnicodeError as error:  # pragma: no cover - decoded text never gets here
             raise PslError([Diagnostic("error", str(error), source, 0)]) from None
         comments = [
-            Comment(_comment_kind(t.value), t.value, Span(source, t.start_pos, t.end_pos))
+            Comment(
+                _comment_kind(t.value),
+                t.value,
+                _new_tuple(Span, (source, t.start_pos, t.end_pos - t.start_pos)),
+            )
             for t in _comments
         ]
         del _comments[:]
