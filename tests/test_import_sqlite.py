@@ -773,3 +773,29 @@ def test_the_copy_pauses_the_collector_and_restores_it_on_an_error():
             raise RuntimeError
     assert gc.isenabled()
     assert sys.getswitchinterval() == interval
+
+
+def test_json_nested_too_deeply_to_check_is_refused_not_a_traceback(database, tmp_path):
+    """Python's JSON reader stops at its recursion limit (~1,000 levels), far
+    below what jsonb accepts: such a document is a value that cannot be
+    converted, named like any other, and nothing is imported."""
+    deep = "[" * 5000 + "]" * 5000
+    for field in (pg_text.jsonb_field, pg_text.json_field):
+        with pytest.raises(ValueError, match="nested too deeply"):
+            field(deep)
+    url = with_parameter(database, "schema", SCHEMA)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(ALL_TYPES_SCHEMA)
+    schema = deploy_schema(schema_file, url, tmp_path)
+    sqlite_file = tmp_path / "deep.db"
+    with sqlite3.connect(sqlite_file) as db:
+        db.executescript(ALL_TYPES_SQLITE)
+        db.execute(
+            "INSERT INTO everything VALUES (7, NULL, NULL, NULL, 0, ?, NULL, NULL, NULL)", (deep,)
+        )
+    result = run_cli("import-sqlite", str(sqlite_file), str(schema), url=url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "everything (id=7), column data: cannot convert a str value" in result.stderr
+    assert "nested too deeply" in result.stderr
+    assert query(url, f'SELECT count(*) FROM "{SCHEMA}".everything') == [(0,)]

@@ -546,10 +546,19 @@ def _holds_nul(value) -> bool:
     return isinstance(value, str) and "\x00" in value
 
 
+# Python's JSON reader recurses once a level, and stops at the recursion limit
+# (~1,000 levels), far below jsonb's: a deeper document is a value it cannot
+# check, refused like any other, not a traceback.
+_TOO_DEEP = "JSON nested too deeply to be checked"
+
+
 def jsonb_field(value) -> str:
     if value is None:
         return NULL
-    text = jsonb_text(value if type(value) is str else text_of(value))
+    try:
+        text = jsonb_text(value if type(value) is str else text_of(value))
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
     # JSON's own escapes leave no tab, newline or carriage return: only backslashes.
     return text.replace("\\", "\\\\") if "\\" in text else text
 
@@ -559,7 +568,10 @@ def json_field(value) -> str:
     if value is None:
         return NULL
     text = text_of(value)
-    _JSON_DECODER.decode(text)
+    try:
+        _JSON_DECODER.decode(text)
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
     return copy_escape(text)
 
 
