@@ -498,3 +498,22 @@ def test_a_span_is_an_immutable_value_that_equals_only_spans():
     assert copy.deepcopy(span).end == 7
     loaded = pickle.loads(pickle.dumps(span))
     assert (loaded.start, loaded.end, loaded.source.path) == (6, 7, "a.prisma")
+
+
+@pytest.mark.parametrize(
+    "opening, closing", [("[", "]"), ("f(", ")"), ("f([", "])")], ids=["arrays", "calls", "both"]
+)
+def test_pathological_nesting_is_a_located_error(opening, closing):
+    """Arrays and function calls nested thousands deep end as a located syntax
+    error, not as a RecursionError (exit 123) where the AST is walked later."""
+    from generator.errors import PslError
+
+    def schema(depth: int) -> str:
+        return f"model A {{\n  id Int @id @default({opening * depth}{closing * depth})\n}}\n"
+
+    parse_text(schema(10))  # nesting PSL never needs, still within the limit
+    with pytest.raises(PslError) as raised:
+        parse_text(schema(3000))
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.message == "arrays and function calls nested more than 32 deep"
+    assert diagnostic.source.line_col(diagnostic.offset)[0] == 2

@@ -45,7 +45,8 @@ from generator.psl.source import SourceFile, Span, schema_files_in
 
 _new_tuple = tuple.__new__
 
-MAX_ARRAY_DEPTH = 32  # PSL has no nested arrays; deeper than this is refused, located
+MAX_NESTING = 32  # arrays and function calls in one another; deeper is refused, located
+_NESTING = (ArrayLit, FunctionCall)
 
 # What the user should read for each terminal in "expected one of ...".
 _TERMINAL_NAMES = {
@@ -97,7 +98,7 @@ class _Builder:
 
     def __init__(self):
         self.source: SourceFile | None = None
-        self.array_depth: dict[int, int] = {}  # id(ArrayLit) -> nesting, for nested ones only
+        self.nesting: dict[int, int] = {}  # id(ArrayLit | FunctionCall) -> depth, nested ones only
 
     def _span(self, start: int, end: int) -> Span:
         return _new_tuple(Span, (self.source, start, end - start))  # Span(), without its frame
@@ -123,21 +124,26 @@ class _Builder:
         trailing = bool(items) and isinstance(items[-1], _TOKENS)
         items = [c for c in items if not isinstance(c, _TOKENS)]
         array = ArrayLit(items, trailing, self._span(open_bracket.start_pos, close.end_pos))
-        # PSL has no nested arrays; a pathological nesting must end as a located
-        # error here, not as a RecursionError wherever the AST is walked later.
-        nested = [self.array_depth.get(id(i), 1) for i in items if type(i) is ArrayLit]
-        if nested:
-            depth = 1 + max(nested)
-            if depth > MAX_ARRAY_DEPTH:
-                raise PslError(
-                    [Diagnostic.at(array.span, f"arrays nested more than {MAX_ARRAY_DEPTH} deep")]
-                )
-            self.array_depth[id(array)] = depth
-        return array
+        return self._nested(array, items)
 
     def function_call(self, children):
         name, (arguments, trailing_comma, end) = children
-        return FunctionCall(name.value, arguments, self._span(name.start_pos, end))
+        call = FunctionCall(name.value, arguments, self._span(name.start_pos, end))
+        return self._nested(call, [a.value for a in arguments])
+
+    def _nested(self, node, values: list):
+        """`node` (an array or a call) holding `values`.  PSL nests neither
+        deeper than an array in a call; a pathological nesting must end as a
+        located error here, not as a RecursionError wherever the AST is walked
+        later (the self-check, the formatter, the SQL)."""
+        nested = [self.nesting.get(id(v), 1) for v in values if type(v) in _NESTING]
+        if nested:
+            depth = 1 + max(nested)
+            if depth > MAX_NESTING:
+                message = f"arrays and function calls nested more than {MAX_NESTING} deep"
+                raise PslError([Diagnostic.at(node.span, message)])
+            self.nesting[id(node)] = depth
+        return node
 
     def arguments(self, children):
         close = children[-1]
@@ -616,7 +622,7 @@ def _driver() -> Driver | None:
 def parse_source(source: SourceFile) -> SchemaFile:
     """Parse one file.  Raises PslError with a located diagnostic."""
     _builder.source = source
-    _builder.array_depth.clear()  # ids of a previous parse's arrays may be reused
+    _builder.nesting.clear()  # ids of a previous parse's nodes may be reused
     del _comments[:]
     with gc_paused():
         try:
@@ -628,7 +634,7 @@ def parse_source(source: SourceFile) -> SchemaFile:
             except Fallback:
                 # Not a schema the fast loop finishes: lark's parser, whose
                 # errors make the located diagnostics, starts afresh.
-                _builder.array_depth.clear()
+                _builder.nesting.clear()
                 del _comments[:]
                 blocks = _lark_parse(source)
         except _SyntaxAt as error:
