@@ -146,3 +146,19 @@ def test_dev_sqlite_variant_is_valid_sqlite_for_prisma(corpus, prisma, unit):
     files = [(rewritten._name(p), t) for p, t in variant.items()]
     judged = prisma.validate_for_prisma_7(files)
     assert [w["text"] for w in prisma.lint(judged) if not w["is_warning"]] == []
+
+
+def test_dev_sqlite_variant_drops_native_types_of_a_datasource_not_named_db(prisma):
+    """Native type attributes take the datasource's name (`@pg.VarChar` under
+    `datasource pg`): the SQLite variant drops them too, and Prisma accepts it."""
+    from generator.isolation.sqlite_variant import sqlite_variant
+
+    isolated = (
+        'generator client {\n  provider = "prisma-client-js"\n}\n\n'
+        'datasource pg {\n  provider = "postgresql"\n  schemas  = ["anythingllm"]\n}\n\n'
+        'model A {\n  id   Int    @id\n  name String @pg.VarChar(10)\n\n  @@schema("anythingllm")\n}\n'
+    )
+    variant = sqlite_variant({"schema.prisma": isolated}, keep_url=False)
+    assert "@pg." not in variant["schema.prisma"]
+    judged = prisma.validate_for_prisma_7(list(variant.items()))
+    assert [w["text"] for w in prisma.lint(judged) if not w["is_warning"]] == []

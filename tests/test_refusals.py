@@ -167,25 +167,29 @@ def test_a_schema_using_vector_deploys(database, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "provider, body, expected",
+    "provider, datasource, body, expected",
     [
-        ("mysql", "model A {\n  id Int @id @db.UnsignedInt\n}\n", "@db.UnsignedInt"),
+        ("mysql", "db", "model A {\n  id Int @id @db.UnsignedInt\n}\n", "@db.UnsignedInt"),
+        # Native types take the datasource's name.
+        ("mysql", "my", "model A {\n  id Int @id @my.UnsignedInt\n}\n", "@my.UnsignedInt"),
         (
             "mysql",
+            "db",
             "model A {\n  id Int @id\n  t String @db.LongText\n\n  @@fulltext([t])\n}\n",
             "@@fulltext",
         ),
         (
             "mongodb",
+            "db",
             'model A {\n  id String @id @default(auto()) @map("_id") @db.ObjectId\n}\n',
             "@db.ObjectId",
         ),
-        ("mongodb", "type Address {\n  street String\n}\n", 'composite type "Address"'),
+        ("mongodb", "db", "type Address {\n  street String\n}\n", 'composite type "Address"'),
     ],
 )
-def test_conversion_refuses_what_postgresql_lacks(provider, body, expected):
+def test_conversion_refuses_what_postgresql_lacks(provider, datasource, body, expected):
     text = (
-        f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n\n'
+        f'datasource {datasource} {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n\n'
         + body
     )
     result = subprocess.run(

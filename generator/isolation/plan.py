@@ -285,6 +285,7 @@ def _refuse_unconvertible(schema: Schema, provider: str) -> None:
     from generator.sql.build import NATIVE_TYPES  # only a conversion needs the DDL rules
 
     problems: list[Diagnostic] = []
+    prefix = schema.native_type_prefix()
 
     def refuse(span, what: str) -> None:
         problems.append(
@@ -303,7 +304,8 @@ def _refuse_unconvertible(schema: Schema, provider: str) -> None:
                 refuse(attribute.span, f"@@fulltext ({provider} only)")
         for member in block.fields:
             for attribute in member.attributes:
-                if attribute.name.startswith("db.") and attribute.name[3:] not in NATIVE_TYPES:
+                native = attribute.name[len(prefix) :]
+                if attribute.name.startswith(prefix) and native not in NATIVE_TYPES:
                     refuse(attribute.span, f"the {provider} native type @{attribute.name}")
                 default = attribute.argument("value", 0) if attribute.name == "default" else None
                 if default is not None and isinstance(default.value, FunctionCall):

@@ -46,6 +46,7 @@ def sqlite_variant(texts: dict[str, str], keep_url: bool) -> dict[str, str]:
     schema = parse_sources([SourceFile(path, text) for path, text in texts.items()])
     changes: list[Change] = []
     problems: list[Diagnostic] = []
+    prefix = schema.native_type_prefix()
     for block in schema.blocks:
         if isinstance(block, Config) and block.keyword == "datasource":
             changes += _datasource(block, keep_url)
@@ -56,7 +57,7 @@ def sqlite_variant(texts: dict[str, str], keep_url: bool) -> dict[str, str]:
                 if isinstance(member, Attribute) and member.block and member.name == "schema":
                     changes.append(RemoveMember(block, member, f"{block.name}: drop @@schema"))
                 elif isinstance(member, Field):
-                    changes += _field(member, problems)
+                    changes += _field(member, prefix, problems)
     if problems:
         raise PslError(problems)
     outputs = render(schema, changes)
@@ -91,7 +92,7 @@ def _generator(block: Config) -> list[Change]:
     return []
 
 
-def _field(field: Field, problems: list[Diagnostic]) -> list[Change]:
+def _field(field: Field, native_prefix: str, problems: list[Diagnostic]) -> list[Change]:
     if field.type is not None and field.type.unsupported is not None:
         problems.append(
             Diagnostic.at(
@@ -110,7 +111,7 @@ def _field(field: Field, problems: list[Diagnostic]) -> list[Change]:
                     "--dev-sqlite: SQLite allows autoincrement() only on the @id field",
                 )
             )
-        if attribute.name.startswith("db."):
+        if attribute.name.startswith(native_prefix):
             # a PostgreSQL native type: SQLite has its own
             changes.append(
                 RemoveAttribute(field, attribute, f"{field.name}: drop @{attribute.name}")

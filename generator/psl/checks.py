@@ -51,9 +51,10 @@ def check(schema: Schema) -> None:
     diagnostics: list[Diagnostic] = []
     named, datasources = _check_names(schema, diagnostics)
     listed = datasource_schemas(datasources[0]) if datasources else None
+    native_prefix = schema.native_type_prefix()
     for block in schema.blocks:
         if isinstance(block, (Model, Enum)):
-            _check_members(block, named, diagnostics)
+            _check_members(block, named, native_prefix, diagnostics)
         if isinstance(block, Model):
             _check_field_types(block, named, diagnostics)
         if isinstance(block, (Model, Enum)):
@@ -159,7 +160,7 @@ _RANGES = {
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-def _check_members(block, named: dict, diagnostics: list[Diagnostic]) -> None:
+def _check_members(block, named: dict, native_prefix: str, diagnostics: list[Diagnostic]) -> None:
     """Duplicate fields or values, and every field's values."""
     seen: set[str] = set()
     members = block.values if isinstance(block, Enum) else block.fields
@@ -175,12 +176,12 @@ def _check_members(block, named: dict, diagnostics: list[Diagnostic]) -> None:
         seen.add(member.name)
         if isinstance(block, Model) and member.type is not None:
             for attribute in member.attributes:
-                problem = _attribute_problem(member, attribute, named)
+                problem = _attribute_problem(member, attribute, named, native_prefix)
                 if problem is not None:
                     diagnostics.append(Diagnostic.at(problem[0], problem[1]))
 
 
-def _attribute_problem(field, attribute, named: dict):
+def _attribute_problem(field, attribute, named: dict, native_prefix: str):
     """(span, message) for an attribute value Prisma refuses, or None."""
     if attribute.name == "default" and attribute.arguments and field.type.unsupported is None:
         argument = attribute.argument("value", 0)
@@ -196,12 +197,13 @@ def _attribute_problem(field, attribute, named: dict):
                         f'Error parsing attribute "@relation": Invalid referential action: '
                         f"`{argument.value.name}` (one of {', '.join(REFERENTIAL_ACTIONS)})",
                     )
-    if attribute.name[3:] in _PRECISION_TYPES and attribute.name.startswith("db."):
+    native = attribute.name[len(native_prefix) :]
+    if native in _PRECISION_TYPES and attribute.name.startswith(native_prefix):
         for argument in attribute.arguments or []:
             if isinstance(argument.value, NumberLit) and not (
                 argument.value.raw.isdigit() and int(argument.value.raw) <= 6
             ):
-                native = f"{attribute.name[3:]}({argument.value.raw})"
+                native = f"{native}({argument.value.raw})"
                 return (
                     argument.value.span,
                     f"Argument M is out of range for native type `{native}` of Postgres: "

@@ -281,6 +281,13 @@ class Schema:
     def generators(self) -> list[Config]:
         return [b for b in self.blocks if isinstance(b, Config) and b.keyword == "generator"]
 
+    def native_type_prefix(self) -> str:
+        """What a native type attribute starts with: the datasource's name and
+        a dot (`@db.VarChar` for `datasource db`, `@pg.VarChar` for `datasource
+        pg`), as Prisma requires."""
+        datasources = self.datasources()
+        return (datasources[0].name if datasources else "db") + "."
+
     def models(self) -> list[Model]:
         """Models and views (composite types excluded)."""
         return [b for b in self.blocks if isinstance(b, Model) and b.keyword != "type"]

@@ -199,6 +199,7 @@ class _Builder:
         self.enum_by_name = {e.name: e for e in self.enums}
         datasources = schema.datasources()
         self.datasource: Config | None = datasources[0] if datasources else None
+        self.native_prefix = schema.native_type_prefix()
         self.uses_foreign_keys = True
         if self.datasource is not None:
             mode = self.datasource.property("relationMode") or self.datasource.property(
@@ -238,14 +239,14 @@ class _Builder:
     def native_type(self, field: Field) -> ColumnType:
         """The column type of a scalar field (not yet a list)."""
         for attribute in field.attributes:
-            if attribute.name.startswith("db."):
-                native = attribute.name[3:]
+            if attribute.name.startswith(self.native_prefix):
+                native = attribute.name[len(self.native_prefix) :]
                 base = NATIVE_TYPES.get(native)
                 if base is None:
                     raise PslError(
                         [
                             Diagnostic.at(
-                                attribute.span, f"unknown PostgreSQL native type @db.{native}"
+                                attribute.span, f"unknown PostgreSQL native type @{attribute.name}"
                             )
                         ]
                     )
