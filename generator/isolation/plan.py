@@ -23,7 +23,7 @@ from generator.isolation.versions import (
     needs_multi_schema_flag,
     supports_multi_schema,
 )
-from generator.psl.checks import check, datasource_schemas, schema_attribute_value
+from generator.psl.checks import NATIVE_TYPES, check, datasource_schemas, schema_attribute_value
 from generator.psl.nodes import (
     Argument,
     ArrayLit,
@@ -282,7 +282,6 @@ def _refuse_unconvertible(schema: Schema, provider: str) -> None:
     for: refused where it stands, rather than a schema that keeps it."""
     if provider not in ("mysql", "mongodb"):
         return
-    from generator.sql.build import NATIVE_TYPES  # only a conversion needs the DDL rules
 
     problems: list[Diagnostic] = []
     prefix = schema.native_type_prefix()

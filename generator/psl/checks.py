@@ -149,8 +149,40 @@ def _check_schema_attribute(block, listed: list[str] | None, diagnostics) -> Non
 # --- values Prisma refuses: each a located error, never SQL or an internal error ----
 
 REFERENTIAL_ACTIONS = ("Cascade", "Restrict", "NoAction", "SetNull", "SetDefault")
-# Native types whose one argument is a fractional-seconds precision.
-_PRECISION_TYPES = ("Timestamp", "Timestamptz", "Time", "Timetz")
+# PostgreSQL's native types as Prisma defines them (psl-core's
+# builtin_connectors/postgres/native_types.rs): the column type PostgreSQL is
+# given, the scalar type the field must have, and the arguments (0: none; 1: an
+# optional nonnegative integer; 2: an optional pair of them).
+NATIVE_TYPES = {
+    "SmallInt": ("SMALLINT", "Int", 0),
+    "Integer": ("INTEGER", "Int", 0),
+    "BigInt": ("BIGINT", "BigInt", 0),
+    "Decimal": ("DECIMAL", "Decimal", 2),
+    "Money": ("MONEY", "Decimal", 0),
+    "Inet": ("INET", "String", 0),
+    "Oid": ("OID", "Int", 0),
+    "Citext": ("CITEXT", "String", 0),
+    "Real": ("REAL", "Float", 0),
+    "DoublePrecision": ("DOUBLE PRECISION", "Float", 0),
+    "VarChar": ("VARCHAR", "String", 1),
+    "Char": ("CHAR", "String", 1),
+    "Text": ("TEXT", "String", 0),
+    "ByteA": ("BYTEA", "Bytes", 0),
+    "Timestamp": ("TIMESTAMP", "DateTime", 1),
+    "Timestamptz": ("TIMESTAMPTZ", "DateTime", 1),
+    "Date": ("DATE", "DateTime", 0),
+    "Time": ("TIME", "DateTime", 1),
+    "Timetz": ("TIMETZ", "DateTime", 1),
+    "Boolean": ("BOOLEAN", "Boolean", 0),
+    "Bit": ("BIT", "String", 1),
+    "VarBit": ("VARBIT", "String", 1),
+    "Uuid": ("UUID", "String", 0),
+    "Xml": ("XML", "String", 0),
+    "Json": ("JSON", "Json", 0),
+    "JsonB": ("JSONB", "Json", 0),
+}
+_PRECISION_TYPES = ("Timestamp", "Timestamptz", "Time", "Timetz")  # fractional seconds: 0-6
+_U32 = re.compile(r"\+?\d+")  # what Rust's u32 parse takes, below 2**32
 _RANGES = {
     # Prisma reads an Int default as 64 bits; PostgreSQL's INTEGER then refuses
     # anything past 32 (a departure, listed in the README: refused here).
@@ -197,19 +229,82 @@ def _attribute_problem(field, attribute, named: dict, native_prefix: str):
                         f'Error parsing attribute "@relation": Invalid referential action: '
                         f"`{argument.value.name}` (one of {', '.join(REFERENTIAL_ACTIONS)})",
                     )
-    native = attribute.name[len(native_prefix) :]
-    if native in _PRECISION_TYPES and attribute.name.startswith(native_prefix):
-        for argument in attribute.arguments or []:
-            if isinstance(argument.value, NumberLit) and not (
-                argument.value.raw.isdigit() and int(argument.value.raw) <= 6
-            ):
-                native = f"{native}({argument.value.raw})"
-                return (
-                    argument.value.span,
-                    f"Argument M is out of range for native type `{native}` of Postgres: "
-                    "M can range from 0 to 6.",
-                )
+    if attribute.name.startswith(native_prefix):
+        return _native_type_problem(field, attribute, attribute.name[len(native_prefix) :])
     return None
+
+
+def _native_type_problem(field, attribute, native: str):
+    """Prisma's checks of a native type, in its order (psl-core's
+    validate_native_type_arguments): the number of arguments, the field's
+    scalar type, the arguments as nonnegative integers, then PostgreSQL's
+    ranges.  An unknown native type is the SQL model's to refuse."""
+    spec = NATIVE_TYPES.get(native)
+    if spec is None:
+        return None
+    _, scalar, optional = spec
+    arguments = [a.value for a in attribute.arguments or []]
+    if len(arguments) > optional:
+        if optional == 0:
+            message = f'Function "{native}" takes 0 arguments, but received {len(arguments)}.'
+        else:
+            message = (
+                f"Native type {native} takes {optional} optional arguments, "
+                f"but received {len(arguments)}."
+            )
+        return attribute.span, message
+    if field.type.name in SCALAR_TYPES and field.type.name != scalar:
+        return attribute.span, (
+            f"Native type {native} is not compatible with declared field type "
+            f"{field.type.name}, expected field type {scalar}."
+        )
+    if not arguments:
+        return None
+    shown = [_shown(a) for a in arguments]
+    numbers = [_u32(n) for n in shown]
+    if len(arguments) != optional or None in numbers:
+        expected = "a nonnegative integer" if optional == 1 else "two nonnegative integers"
+        bad = arguments[numbers.index(None)] if None in numbers else attribute
+        return bad.span, f"Expected {expected}, but found ({', '.join(shown)})."
+    instance = f"{native}({','.join(map(str, numbers))})"
+    out_of_range = f"Argument M is out of range for native type `{instance}` of Postgres: "
+    if native in _PRECISION_TYPES and numbers[0] > 6:
+        return arguments[0].span, out_of_range + "M can range from 0 to 6."
+    if native in ("Bit", "VarBit") and numbers[0] == 0:
+        return arguments[0].span, out_of_range + "M must be a positive integer."
+    if native == "Decimal":
+        precision, scale = numbers
+        if scale > precision:
+            return attribute.span, (
+                f"The scale must not be larger than the precision for the {instance} "
+                "native type in Postgres."
+            )
+        if precision > 1000 or precision == 0:
+            return arguments[0].span, (
+                out_of_range + "Precision must be positive with a maximum value of 1000."
+            )
+    return None
+
+
+def _u32(text: str) -> int | None:
+    """`text` as Rust's u32 parse reads it (an optional "+", digits), or None."""
+    if not _U32.fullmatch(text):
+        return None
+    digits = text.lstrip("+").lstrip("0") or "0"
+    return int(digits) if len(digits) <= 10 and int(digits) < 2**32 else None
+
+
+def _shown(value) -> str:
+    """An argument as Prisma's messages print it (its Display of an expression)."""
+    if isinstance(value, (NumberLit, StringLit)):
+        return value.raw
+    if isinstance(value, Constant):
+        return value.name
+    if isinstance(value, FunctionCall):
+        return f"{value.name}({','.join(_shown(a.value) for a in value.arguments)})"
+    if isinstance(value, ArrayLit):
+        return f"[{','.join(_shown(item) for item in value.items)}]"
+    return ""
 
 
 def _default_problem(field, value, named: dict):
@@ -302,6 +397,14 @@ def _string_problem(kind: str, text: str) -> str | None:
         except ValueError:
             return _parse_error(text, "JSON string")
     return None
+
+
+def _u32(text: str) -> int | None:
+    """`text` as Rust's u32 parse reads it (an optional "+", digits), or None."""
+    if not _U32.fullmatch(text):
+        return None
+    digits = text.lstrip("+").lstrip("0") or "0"
+    return int(digits) if len(digits) <= 10 and int(digits) < 2**32 else None
 
 
 def _shown(value) -> str:

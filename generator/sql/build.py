@@ -17,7 +17,12 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from generator.errors import Diagnostic, PslError
-from generator.psl.checks import SCALAR_TYPES, datasource_schemas, schema_attribute_value
+from generator.psl.checks import (
+    NATIVE_TYPES,
+    SCALAR_TYPES,
+    datasource_schemas,
+    schema_attribute_value,
+)
 from generator.psl.nodes import (
     ArrayLit,
     Attribute,
@@ -63,34 +68,6 @@ DEFAULT_TYPES = {
 }
 
 # @db.<Name> -> SQL type name; "args" says how its arguments render.
-NATIVE_TYPES = {
-    "Text": "TEXT",
-    "Char": "CHAR",
-    "VarChar": "VARCHAR",
-    "Bit": "BIT",
-    "VarBit": "VARBIT",
-    "Uuid": "UUID",
-    "Xml": "XML",
-    "Inet": "INET",
-    "Citext": "CITEXT",
-    "Boolean": "BOOLEAN",
-    "Integer": "INTEGER",
-    "SmallInt": "SMALLINT",
-    "BigInt": "BIGINT",
-    "Oid": "OID",
-    "Decimal": "DECIMAL",
-    "Money": "MONEY",
-    "Real": "REAL",
-    "DoublePrecision": "DOUBLE PRECISION",
-    "Date": "DATE",
-    "Time": "TIME",
-    "Timetz": "TIMETZ",
-    "Timestamp": "TIMESTAMP",
-    "Timestamptz": "TIMESTAMPTZ",
-    "Json": "JSON",
-    "JsonB": "JSONB",
-    "ByteA": "BYTEA",
-}
 INDEX_ALGORITHMS = {
     "Hash": "HASH",
     "Gin": "GIN",
@@ -241,8 +218,8 @@ class _Builder:
         for attribute in field.attributes:
             if attribute.name.startswith(self.native_prefix):
                 native = attribute.name[len(self.native_prefix) :]
-                base = NATIVE_TYPES.get(native)
-                if base is None:
+                spec = NATIVE_TYPES.get(native)
+                if spec is None:
                     raise PslError(
                         [
                             Diagnostic.at(
@@ -251,9 +228,15 @@ class _Builder:
                         ]
                     )
                 args = [a.value for a in attribute.arguments or []]
-                numbers = [a.raw for a in args if isinstance(a, NumberLit)]
+                # checks.py has refused any argument but a nonnegative 32-bit
+                # integer, which Prisma prints as a number ("007" is 7).
+                numbers = [
+                    str(int(a.raw)) if a.raw.isdigit() else a.raw
+                    for a in args
+                    if isinstance(a, NumberLit)
+                ]
                 # Decimal takes (precision, scale); every other type at most one argument.
-                return ColumnType(base, tuple(numbers[: 2 if native == "Decimal" else 1]))
+                return ColumnType(spec[0], tuple(numbers[: 2 if native == "Decimal" else 1]))
         return DEFAULT_TYPES[field.type.name]
 
     def column(self, model: Model, field: Field) -> Column:
