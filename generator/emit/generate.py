@@ -33,7 +33,6 @@ from generator.psl.nodes import Schema
 from generator.psl.parser import parse_sources
 from generator.psl.source import SourceFile
 from generator.sql.build import build_database
-from generator.sql.diff import diff, warnings, warnings_block
 from generator.sql.render import migration_sql, render, require_postgresql
 
 MIGRATION_LOCK = (
@@ -157,6 +156,8 @@ def _append(history: History, after, schema_name: str, name: str, schema_files):
     migration's script."""
     if history.schema == schema_files:  # the usual build: the same schema, nothing to diff
         return History(history.migrations, schema_files), None
+    from generator.sql.diff import diff, warnings, warnings_block  # only when the schema changed
+
     before = build_database(
         parse_sources([SourceFile(p, t) for p, t in history.schema.items()]), schema_name
     )
