@@ -479,9 +479,8 @@ def test_what_a_pause_of_the_collector_made_is_not_left_young():
 
 
 def test_a_span_is_an_immutable_value_that_equals_only_spans():
-    """Span is a tuple (source, start, length) for speed; it still behaves as
-    the value class it was: equal to an equal span only, never to a tuple,
-    hashable, immutable, and copied or pickled with its end intact."""
+    """A span is a value: equal to an equal span only (never to a tuple of
+    its parts), hashable, immutable, and copied or pickled with its end."""
     import copy
     import pickle
 

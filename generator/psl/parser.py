@@ -43,8 +43,6 @@ from generator.psl.nodes import (
 )
 from generator.psl.source import SourceFile, Span, schema_files_in
 
-_new_tuple = tuple.__new__
-
 MAX_NESTING = 32  # arrays and function calls in one another; deeper is refused, located
 _NESTING = (ArrayLit, FunctionCall)
 
@@ -101,7 +99,7 @@ class _Builder:
         self.nesting: dict[int, int] = {}  # id(ArrayLit | FunctionCall) -> depth, nested ones only
 
     def _span(self, start: int, end: int) -> Span:
-        return _new_tuple(Span, (self.source, start, end - start))  # Span(), without its frame
+        return Span(self.source, start, end)
 
     # -- expressions --
 
@@ -642,11 +640,7 @@ def parse_source(source: SourceFile) -> SchemaFile:
         except UnicodeError as error:  # pragma: no cover - decoded text never gets here
             raise PslError([Diagnostic("error", str(error), source, 0)]) from None
         comments = [
-            Comment(
-                _comment_kind(t.value),
-                t.value,
-                _new_tuple(Span, (source, t.start_pos, t.end_pos - t.start_pos)),
-            )
+            Comment(_comment_kind(t.value), t.value, Span(source, t.start_pos, t.end_pos))
             for t in _comments
         ]
         del _comments[:]
