@@ -409,17 +409,19 @@ def _parse_time_options(parser_instance) -> dict:
 
 def test_the_fast_loop_parses_exactly_as_lark_does(corpus, monkeypatch):
     """generator/psl/driver.py against lark's own parser on every corpus and
-    PSL-fixture file (valid and invalid): the same AST, comments included, or
-    the same located error (the loop hands every error to lark)."""
+    PSL-fixture file (valid and invalid): the same AST, comments included,
+    every node's span too (AST equality leaves spans out), or the same located
+    error (the loop hands every error to lark)."""
     from generator.errors import PslError
     from generator.psl import driver, parser
+    from generator.psl.nodes import to_json
 
     files = sorted(p for p in corpus.rglob("*.prisma") if p.is_file())
     assert len(files) > 300
 
     def outcome(text: str, path: str):
         try:
-            return parse_text(text, path)
+            return to_json(parse_text(text, path))
         except PslError as error:
             return ("error", str(error))
 
