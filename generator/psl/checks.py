@@ -57,6 +57,7 @@ def check(schema: Schema) -> None:
             _check_members(block, named, native_prefix, diagnostics)
         if isinstance(block, Model):
             _check_field_types(block, named, diagnostics)
+            _check_xml_indexes(block, native_prefix, diagnostics)
         if isinstance(block, (Model, Enum)):
             _check_schema_attribute(block, listed, diagnostics)
     if diagnostics:
@@ -305,6 +306,36 @@ def _shown(value) -> str:
     if isinstance(value, ArrayLit):
         return f"[{','.join(_shown(item) for item in value.items)}]"
     return ""
+
+
+def _check_xml_indexes(model: Model, native_prefix: str, diagnostics: list[Diagnostic]) -> None:
+    """PostgreSQL has no index, unique or not, on xml; Prisma refuses one
+    (its connector's compatible_native_types), at the first xml field of each."""
+    xml = {
+        f.name for f in model.fields if any(a.name == native_prefix + "Xml" for a in f.attributes)
+    }
+    if not xml:
+        return
+    by_name = {f.name: f for f in model.fields}
+    indexes = [([f.name], True) for f in model.fields if f.attribute("unique") is not None]
+    for attribute in model.block_attributes():
+        if attribute.name in ("index", "unique"):
+            argument = attribute.argument("fields", 0)
+            items = (
+                argument.value.items if argument and isinstance(argument.value, ArrayLit) else []
+            )
+            names = [i.name for i in items if isinstance(i, (Constant, FunctionCall))]
+            indexes.append((names, attribute.name == "unique"))
+    for names, unique in indexes:
+        first = next((n for n in names if n in xml), None)
+        if first is None:
+            continue
+        message = (
+            "Native type `Xml` cannot be unique in Postgres."
+            if unique
+            else "You cannot define an index on fields with native type `Xml` of Postgres."
+        )
+        diagnostics.append(Diagnostic.at(by_name[first].span, message))
 
 
 def _default_problem(field, value, named: dict):
