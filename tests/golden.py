@@ -113,7 +113,10 @@ def our_error(schema: str) -> str:
     try:
         outcome = isolate(parse_text(schema), RewriteOptions())
         (text,) = outcome.outputs.values()
-        schema_sql(parse_text(text), "anythingllm")
+        try:
+            schema_sql(parse_text(text), "anythingllm")
+        except PslError as error:  # located in the rewritten text: the CLI maps it back
+            raise outcome.in_original(error) from None
     except PslError as error:
         return str(error) + "\n"
     raise AssertionError("the schema was accepted")
