@@ -454,14 +454,16 @@ def _isolation(after: Database, listed_schemas: list[str] | None) -> list[Findin
                     table=table.name.name,
                     column=fk.columns[0],
                 )
-    # Primary keys and indexes share one namespace across the whole database
-    # for Prisma (and one per schema for PostgreSQL); foreign keys, one per table.
-    names: dict[str, list[tuple[str, str]]] = {}
+    # Primary keys and indexes share one namespace per schema in PostgreSQL;
+    # foreign keys, one per table.  Between models the SQL model refuses a
+    # collision already, as Prisma does; what reaches here involves a table
+    # Prisma does not count, an implicit many-to-many join table.
+    names: dict[tuple[str, str], list[str]] = {}
     for table in after.tables:
         owned = [table.primary_key_name] if table.primary_key_name else []
         owned += [i.name for i in table.indexes]
         for name in owned:
-            names.setdefault(name, []).append((table.name.schema, table.name.name))
+            names.setdefault((table.name.schema, name), []).append(table.name.name)
         keys = [f.name for f in table.foreign_keys]
         for name in sorted({k for k in keys if keys.count(k) > 1}):
             add(
@@ -477,14 +479,14 @@ def _isolation(after: Database, listed_schemas: list[str] | None) -> list[Findin
                     "PostgreSQL cuts names at 63, and the database then differs from the schema",
                     table=table.name.name,
                 )
-    for name, owners in names.items():
+    for (schema, name), owners in names.items():
         if len(owners) > 1:
-            where = ", ".join(f"{schema}.{table}" for schema, table in owners)
+            where = ", ".join(f"{schema}.{table}" for table in owners)
             add(
                 "PI404",
-                f"`{name}` names an index or primary key of {where}: Prisma needs these "
-                "names unique across the database (PostgreSQL, within a schema)",
-                table=owners[-1][1],
+                f"`{name}` names an index or primary key of {where}: PostgreSQL needs these "
+                "names unique within a schema",
+                table=owners[-1],
             )
     return found
 

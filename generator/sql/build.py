@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -163,6 +164,56 @@ class _Relation:
     name: str  # the relation name, "" when unnamed
 
 
+@dataclass
+class _Named:
+    """A constraint's name on a model's table, and the attribute that made it."""
+
+    kind: str  # "key" (primary), "index" (unique or not) or "foreign key"
+    model: Model
+    table: Table
+    name: str
+    attribute: Attribute
+
+
+_GLOBAL = "global for primary key, indexes and unique constraints"
+_LOCAL = "on model `{}` for primary key, indexes, unique constraints and foreign keys"
+
+
+def _check_constraint_names(named: list[_Named]) -> None:
+    """Names PostgreSQL requires to be distinct, refused as Prisma refuses them
+    (psl-core's constraint_namespace, with the PostgreSQL connector's scopes):
+    primary keys and indexes share a namespace per schema; a table's primary
+    key, indexes and foreign keys share one per model.  A primary key or an
+    index is reported in the first, a primary key or a foreign key in the
+    second; foreign keys after everything else, as Prisma orders them."""
+    shared = Counter((n.table.name.schema, n.name) for n in named if n.kind != "foreign key")
+    per_model = Counter((id(n.model), n.name) for n in named)
+    diagnostics = []
+    for kinds in (("key", "index"), ("foreign key",)):
+        for n in named:
+            if n.kind not in kinds:
+                continue
+            scopes = []
+            if n.kind != "foreign key" and shared[(n.table.name.schema, n.name)] > 1:
+                scopes.append(_GLOBAL)
+            if n.kind != "index" and per_model[(id(n.model), n.name)] > 1:
+                scopes.append(_LOCAL.format(n.model.name))
+            attribute = n.attribute
+            label = ("@@" if attribute.block else "@") + attribute.name
+            argument = attribute.argument("map") or (
+                attribute.argument("name") if attribute.name == "index" else None
+            )
+            for scope in scopes:
+                message = (
+                    f'Error parsing attribute "{label}": The given constraint name `{n.name}` has '
+                    f"to be unique in the following namespace: {scope}. Please provide a "
+                    "different name using the `map` argument."
+                )
+                diagnostics.append(Diagnostic.at((argument or attribute).span, message))
+    if diagnostics:
+        raise PslError(diagnostics)
+
+
 class _Builder:
     def __init__(self, schema: Schema, default_schema: str):
         self.schema = schema
@@ -177,6 +228,9 @@ class _Builder:
         datasources = schema.datasources()
         self.datasource: Config | None = datasources[0] if datasources else None
         self.native_prefix = schema.native_type_prefix()
+        # Each constraint's name and the attribute that made it, for the check
+        # of names Prisma requires to be unique (_check_constraint_names).
+        self.named: list[_Named] = []
         self.uses_foreign_keys = True
         if self.datasource is not None:
             mode = self.datasource.property("relationMode") or self.datasource.property(
@@ -384,6 +438,8 @@ class _Builder:
                         self.foreign_key(model, field, table_by_model)
                     )
 
+        _check_constraint_names(self.named)
+
         # Implicit many-to-many join tables, in the order Prisma ingests relations.
         join_tables = [
             self.join_table(relation, table_by_model)
@@ -442,6 +498,7 @@ class _Builder:
                 table.primary_key_name = _string_argument(attribute, "map") or primary_key_name(
                     table.name.name
                 )
+                self.named.append(_Named("key", model, table, table.primary_key_name, attribute))
                 return
         attribute = model.block_attribute("id")
         if attribute is not None:
@@ -451,6 +508,7 @@ class _Builder:
             table.primary_key_name = _string_argument(attribute, "map") or primary_key_name(
                 table.name.name
             )
+            self.named.append(_Named("key", model, table, table.primary_key_name, attribute))
 
     def field_by_name(self, model: Model, name: str) -> Field:
         for field in model.fields:
@@ -489,6 +547,7 @@ class _Builder:
             )
             name = _string_argument(attribute, "map") or unique_index_name(table_name, [column])
             table.indexes.append(Index(name, table.name, True, [IndexColumn(column, descending)]))
+            self.named.append(_Named("index", model, table, name, attribute))
         # 2. @@index, then 3. @@unique, each in declaration order
         for kind in ("index", "unique"):
             for attribute in model.block_attributes():
@@ -520,6 +579,7 @@ class _Builder:
                 if index_type is not None and isinstance(index_type.value, Constant):
                     algorithm = INDEX_ALGORITHMS.get(index_type.value.name)
                 table.indexes.append(Index(name, table.name, kind == "unique", columns, algorithm))
+                self.named.append(_Named("index", model, table, name, attribute))
 
     def foreign_key(self, model: Model, field: Field, table_by_model) -> ForeignKey:
         relation = field.attribute("relation")
@@ -547,6 +607,7 @@ class _Builder:
             update_action = REFERENTIAL_ACTIONS[on_update.value.name]
         else:
             update_action = "CASCADE"
+        self.named.append(_Named("foreign key", model, table, name, relation))
         return ForeignKey(
             name,
             table.name,
