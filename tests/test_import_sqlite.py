@@ -594,7 +594,9 @@ CREATE TABLE "everything" (
 """
 
 
-def test_every_scalar_type_round_trips(database, tmp_path):
+def everything(database, tmp_path, rows: list) -> tuple[Path, Path, str]:
+    """(a SQLite file of `rows` as Prisma's SQLite connector lays ALL_TYPES out,
+    the deployed ALL_TYPES_SCHEMA, the url)."""
     url = with_parameter(database, "schema", SCHEMA)
     schema_file = tmp_path / "schema.prisma"
     schema_file.write_text(ALL_TYPES_SCHEMA)
@@ -602,24 +604,30 @@ def test_every_scalar_type_round_trips(database, tmp_path):
     sqlite_file = tmp_path / "all.db"
     with sqlite3.connect(sqlite_file) as db:
         db.executescript(ALL_TYPES_SQLITE)
-        db.executemany(
-            "INSERT INTO everything VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    1,
-                    9007199254740993,
-                    "12.50",
-                    0.1,
-                    1,
-                    '{"b": [1, 2.5, null], "a": "ü"}',
-                    b"\x00\xffbytes",
-                    1704164645678,
-                    "plain",
-                ),
-                (2, -5, 3.25, None, 0, '"just a string"', None, "2024-01-02T03:04:05.678Z", None),
-                (5, None, None, 1e300, 0, None, b"", "2024-01-02 03:04:05", "ünïcødé"),
-            ],
-        )
+        db.executemany("INSERT INTO everything VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return sqlite_file, schema, url
+
+
+def test_every_scalar_type_round_trips(database, tmp_path):
+    sqlite_file, schema, url = everything(
+        database,
+        tmp_path,
+        [
+            (
+                1,
+                9007199254740993,
+                "12.50",
+                0.1,
+                1,
+                '{"b": [1, 2.5, null], "a": "ü"}',
+                b"\x00\xffbytes",
+                1704164645678,
+                "plain",
+            ),
+            (2, -5, 3.25, None, 0, '"just a string"', None, "2024-01-02T03:04:05.678Z", None),
+            (5, None, None, 1e300, 0, None, b"", "2024-01-02 03:04:05", "ünïcødé"),
+        ],
+    )
     result = run_cli("import-sqlite", str(sqlite_file), str(schema), "--json", url=url)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = query(url, f'SELECT * FROM "{SCHEMA}".everything ORDER BY id')
@@ -783,16 +791,9 @@ def test_json_nested_too_deeply_to_check_is_refused_not_a_traceback(database, tm
     for field in (pg_text.jsonb_field, pg_text.json_field):
         with pytest.raises(ValueError, match="nested too deeply"):
             field(deep)
-    url = with_parameter(database, "schema", SCHEMA)
-    schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(ALL_TYPES_SCHEMA)
-    schema = deploy_schema(schema_file, url, tmp_path)
-    sqlite_file = tmp_path / "deep.db"
-    with sqlite3.connect(sqlite_file) as db:
-        db.executescript(ALL_TYPES_SQLITE)
-        db.execute(
-            "INSERT INTO everything VALUES (7, NULL, NULL, NULL, 0, ?, NULL, NULL, NULL)", (deep,)
-        )
+    sqlite_file, schema, url = everything(
+        database, tmp_path, [(7, None, None, None, 0, deep, None, None, None)]
+    )
     result = run_cli("import-sqlite", str(sqlite_file), str(schema), url=url)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr

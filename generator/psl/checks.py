@@ -430,24 +430,6 @@ def _string_problem(kind: str, text: str) -> str | None:
     return None
 
 
-def _u32(text: str) -> int | None:
-    """`text` as Rust's u32 parse reads it (an optional "+", digits), or None."""
-    if not _U32.fullmatch(text):
-        return None
-    digits = text.lstrip("+").lstrip("0") or "0"
-    return int(digits) if len(digits) <= 10 and int(digits) < 2**32 else None
-
-
-def _shown(value) -> str:
-    if isinstance(value, StringLit):
-        return value.raw
-    if isinstance(value, NumberLit):
-        return value.raw
-    if isinstance(value, Constant):
-        return value.name
-    return type(value).__name__
-
-
 def _kind(block) -> str:
     if isinstance(block, Enum):
         return "enum"
