@@ -7,8 +7,8 @@ every kind (one-to-many, one-to-one, self, implicit many-to-many) with
 referential actions.  For each, Prisma's validator and ours agree on whether
 it is a schema at all, and where both take it, our migration SQL is Prisma's
 byte for byte.  Seeded: the same schemas every run.  This comparison found
-Xml indexes, colliding constraint names and several native-type rules that
-we used to turn into SQL where Prisma refuses the schema.
+indexes on Xml fields and colliding constraint names, which we used to turn
+into SQL where Prisma refuses the schema.
 """
 
 from __future__ import annotations
