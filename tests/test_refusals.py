@@ -63,6 +63,24 @@ def test_an_int_default_past_32_bits_is_refused_though_prisma_accepts_it(prisma)
     assert result.returncode == 2 and "out of range" in result.stderr
 
 
+def test_an_index_named_as_a_join_tables_is_refused_though_prisma_accepts_it(prisma, database):
+    """A departure (README): Prisma does not count an implicit many-to-many
+    table's index in its namespace, takes the schema, and writes a migration
+    PostgreSQL refuses (the name exists already). Refused, located."""
+    text = (
+        HEAD
+        + 'model A {\n  id Int @id\n  n  String\n  bs B[]\n\n  @@index([n], map: "_AToB_B_index")\n}\n'
+        + "\nmodel B {\n  id Int @id\n  as A[]\n}\n"
+    )
+    prisma.validate([("schema.prisma", text)])
+    with psycopg.connect(database) as connection:
+        with pytest.raises(psycopg.errors.DuplicateTable):
+            connection.execute(prisma.diff_from_empty([("schema.prisma", text)], "public"))
+    result = ours(text)
+    assert result.returncode == 2 and result.stdout == ""
+    assert re.match(r"<stdin>:10:\d+: error: .*implicit many-to-many table `_AToB`", result.stderr)
+
+
 def test_a_5000_digit_decimal_is_valid_as_prisma_says(prisma):
     text = HEAD + "model A {\n  id Int @id\n  x  Decimal @default(" + "9" * 5000 + ")\n}\n"
     prisma.validate([("schema.prisma", text)])

@@ -144,7 +144,10 @@ RULES = [
         "name-collision",
         "error",
         "isolation",
-        "Give one of them a distinct name with map:.",
+        # Retired: such names are refused before any review; the id stays for configurations.
+        "Retired: names PostgreSQL needs distinct are refused before any review (exit 2, "
+        "located), as Prisma refuses them. The id stays, so that configurations naming it "
+        "stay valid.",
     ),
     Rule(
         "PI405",
@@ -454,24 +457,13 @@ def _isolation(after: Database, listed_schemas: list[str] | None) -> list[Findin
                     table=table.name.name,
                     column=fk.columns[0],
                 )
-    # Primary keys and indexes share one namespace per schema in PostgreSQL;
-    # foreign keys, one per table.  Between models the SQL model refuses a
-    # collision already, as Prisma does; what reaches here involves a table
-    # Prisma does not count, an implicit many-to-many join table.
-    names: dict[tuple[str, str], list[str]] = {}
+    # Names PostgreSQL needs distinct (primary keys and indexes per schema,
+    # foreign keys per table) are the SQL model's to refuse, before any review:
+    # name-collision (PI404) no longer fires, and keeps its id for configurations.
     for table in after.tables:
         owned = [table.primary_key_name] if table.primary_key_name else []
-        owned += [i.name for i in table.indexes]
+        owned += [i.name for i in table.indexes] + [f.name for f in table.foreign_keys]
         for name in owned:
-            names.setdefault((table.name.schema, name), []).append(table.name.name)
-        keys = [f.name for f in table.foreign_keys]
-        for name in sorted({k for k in keys if keys.count(k) > 1}):
-            add(
-                "PI404",
-                f"foreign key name `{name}` is used twice on `{table.name.name}`",
-                table=table.name.name,
-            )
-        for name in owned + keys:
             if len(name.encode()) > 63:
                 add(
                     "PI405",
@@ -479,15 +471,6 @@ def _isolation(after: Database, listed_schemas: list[str] | None) -> list[Findin
                     "PostgreSQL cuts names at 63, and the database then differs from the schema",
                     table=table.name.name,
                 )
-    for (schema, name), owners in names.items():
-        if len(owners) > 1:
-            where = ", ".join(f"{schema}.{table}" for table in owners)
-            add(
-                "PI404",
-                f"`{name}` names an index or primary key of {where}: PostgreSQL needs these "
-                "names unique within a schema",
-                table=owners[-1],
-            )
     return found
 
 

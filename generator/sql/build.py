@@ -214,6 +214,38 @@ def _check_constraint_names(named: list[_Named]) -> None:
         raise PslError(diagnostics)
 
 
+def _check_join_table_names(named: list[_Named], join_tables: list[Table]) -> None:
+    """A primary key or index named as an implicit many-to-many table's own.
+    Prisma does not count those tables in its namespace, takes the schema and
+    writes both names, and PostgreSQL refuses the second: refused here (a
+    departure from Prisma, listed in the README)."""
+    taken: dict[tuple[str, str], tuple[Table, str]] = {}
+    for table in join_tables:
+        taken[(table.name.schema, table.primary_key_name)] = (table, "primary key")
+        for index in table.indexes:
+            taken[(table.name.schema, index.name)] = (table, "index")
+    diagnostics = []
+    for n in named:
+        found = taken.get((n.table.name.schema, n.name)) if n.kind != "foreign key" else None
+        if found is None:
+            continue
+        table, what = found
+        attribute = n.attribute
+        label = ("@@" if attribute.block else "@") + attribute.name
+        argument = attribute.argument("map") or (
+            attribute.argument("name") if attribute.name == "index" else None
+        )
+        message = (
+            f'Error parsing attribute "{label}": the constraint name `{n.name}` is also the '
+            f"{what} of the implicit many-to-many table `{table.name.name}`, and PostgreSQL "
+            "refuses a second one (Prisma does not check it). Please provide a different name "
+            "using the `map` argument."
+        )
+        diagnostics.append(Diagnostic.at((argument or attribute).span, message))
+    if diagnostics:
+        raise PslError(diagnostics)
+
+
 class _Builder:
     def __init__(self, schema: Schema, default_schema: str):
         self.schema = schema
@@ -446,6 +478,7 @@ class _Builder:
             for relation in self.many_to_many_relations()
             if not any(name in self.views for name in relation.models)
         ]
+        _check_join_table_names(self.named, join_tables)
 
         for enum in self.enums:
             _check_length(_db_name(enum, enum.name), "enum", enum)
