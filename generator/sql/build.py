@@ -39,6 +39,7 @@ from generator.psl.nodes import (
     Schema,
     StringLit,
 )
+from generator.psl.source import Span
 from generator.sql.identifiers import MAX_IDENTIFIER_BYTES
 from generator.sql.model import (
     SERIAL_TYPES,
@@ -198,18 +199,14 @@ def _check_constraint_names(named: list[_Named]) -> None:
                 scopes.append(_GLOBAL)
             if n.kind != "index" and per_model[(id(n.model), n.name)] > 1:
                 scopes.append(_LOCAL.format(n.model.name))
-            attribute = n.attribute
-            label = ("@@" if attribute.block else "@") + attribute.name
-            argument = attribute.argument("map") or (
-                attribute.argument("name") if attribute.name == "index" else None
-            )
+            label, span = _naming(n.attribute)
             for scope in scopes:
                 message = (
                     f'Error parsing attribute "{label}": The given constraint name `{n.name}` has '
                     f"to be unique in the following namespace: {scope}. Please provide a "
                     "different name using the `map` argument."
                 )
-                diagnostics.append(Diagnostic.at((argument or attribute).span, message))
+                diagnostics.append(Diagnostic.at(span, message))
     if diagnostics:
         raise PslError(diagnostics)
 
@@ -230,20 +227,27 @@ def _check_join_table_names(named: list[_Named], join_tables: list[Table]) -> No
         if found is None:
             continue
         table, what = found
-        attribute = n.attribute
-        label = ("@@" if attribute.block else "@") + attribute.name
-        argument = attribute.argument("map") or (
-            attribute.argument("name") if attribute.name == "index" else None
-        )
+        label, span = _naming(n.attribute)
         message = (
             f'Error parsing attribute "{label}": the constraint name `{n.name}` is also the '
             f"{what} of the implicit many-to-many table `{table.name.name}`, and PostgreSQL "
             "refuses a second one (Prisma does not check it). Please provide a different name "
             "using the `map` argument."
         )
-        diagnostics.append(Diagnostic.at((argument or attribute).span, message))
+        diagnostics.append(Diagnostic.at(span, message))
     if diagnostics:
         raise PslError(diagnostics)
+
+
+def _naming(attribute: Attribute) -> tuple[str, Span]:
+    """The attribute as Prisma's messages name it (`@unique`, `@@index`), and
+    where a name error points: its `map:` (an @@index's legacy `name:`), else
+    the attribute."""
+    label = ("@@" if attribute.block else "@") + attribute.name
+    argument = attribute.argument("map") or (
+        attribute.argument("name") if attribute.name == "index" else None
+    )
+    return label, (argument or attribute).span
 
 
 class _Builder:
