@@ -230,15 +230,10 @@ def _reduction(rule: list, builder) -> tuple:
     the repetition rules lark makes of `item*`)."""
     origin, size, wrappers, kind, name = rule
     if origin.startswith("_"):
-        if kind != "tree" or any(w == "single" for w in wrappers):
+        if kind != "tree" or "single" in wrappers:
             raise ValueError(f"an inlined rule with a builder or a single child: {origin}")
-        if not wrappers:
-            return size, origin, None
-        callback = _spliced(wrappers[0])
-        for wrapper in reversed(wrappers[1:]):
-            callback = _filter(wrapper, callback)
-        return size, origin, callback
-    if kind == "call":
+        callback = None
+    elif kind == "call":
         callback = getattr(builder, name)
     else:
 
@@ -259,35 +254,13 @@ def _single(build):
     return reduce
 
 
-def _spliced(keep: list):
-    """lark's ChildFilterLALR_NoPlaceholders for an inlined rule: the list of
-    the children kept, an inlined child's own list spliced in.  As lark does,
-    a first child that is spliced lends its list, which grows in place: a
-    left-recursive repetition (a model's members) is not copied once per item.
-    A list is one reduction's value, taken by one parent, so this is safe."""
-    keep = [(i, bool(splice)) for i, splice in keep]
-    if keep == [(0, True), (1, True)]:  # `items: items item` of `item*`, item inlined
-
-        def reduce(children):
-            kept = children[0]
-            kept += children[1]
-            return kept
-
-        return reduce
-    if keep == [(0, True), (1, False)]:  # the same, item kept as it is
-
-        def reduce(children):
-            kept = children[0]
-            kept.append(children[1])
-            return kept
-
-        return reduce
-    return _filter(keep, None)
-
-
 def _filter(keep: list, build):
     """lark's ChildFilterLALR_NoPlaceholders: the children kept, in order,
-    an inlined child's list spliced in; then `build` (None: the list itself)."""
+    an inlined child's list spliced in; then `build` (None: the list itself).
+    As lark does, a first child that is spliced lends its list, which grows in
+    place: a left-recursive repetition (a model's members) is not copied once
+    per item.  A list is one reduction's value, taken by one parent, so this
+    is safe."""
     keep = [(i, bool(splice)) for i, splice in keep]
 
     def reduce(children):
