@@ -534,17 +534,23 @@ def _canonical_table(table: dict) -> dict:
     }
 
 
-def _shipped_tables(grammar: str, options: dict):
-    """lark's parser from the shipped tables, when they are this grammar's and
-    this lark's (lark's serialized form is its own, version to version)."""
-    import lark
-
+def _tables_of(grammar: str):
+    """The shipped psl_tables module, when it was written for `grammar`."""
     try:
         from generator.psl import psl_tables as tables
     except ImportError:
         return None
     digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
-    if (tables.LARK_VERSION, tables.GRAMMAR_SHA256) != (lark.__version__, digest):
+    return tables if tables.GRAMMAR_SHA256 == digest else None
+
+
+def _shipped_tables(grammar: str, options: dict):
+    """lark's parser from the shipped tables, when they are this grammar's and
+    this lark's (lark's serialized form is its own, version to version)."""
+    import lark
+
+    tables = _tables_of(grammar)
+    if tables is None or tables.LARK_VERSION != lark.__version__:
         return None
     try:
         return lark.Lark._load_from_dict(tables.DATA, tables.MEMO, **options)
@@ -607,11 +613,8 @@ def grammar_text() -> str:
 def _driver() -> Driver | None:
     """The LALR loop over psl_tables.RUNTIME (generator/psl/driver.py), when
     the shipped tables are this grammar's; else None (lark parses)."""
-    try:
-        from generator.psl import psl_tables as tables
-    except ImportError:
-        return None
-    if tables.GRAMMAR_SHA256 != hashlib.sha256(grammar_text().encode("utf-8")).hexdigest():
+    tables = _tables_of(grammar_text())
+    if tables is None:
         return None
     options = _parse_time_options()
     return Driver(tables.RUNTIME, options["transformer"], options["lexer_callbacks"])
