@@ -320,11 +320,7 @@ def _check_xml_indexes(model: Model, native_prefix: str, diagnostics: list[Diagn
     indexes = [([f.name], True) for f in model.fields if f.attribute("unique") is not None]
     for attribute in model.block_attributes():
         if attribute.name in ("index", "unique"):
-            argument = attribute.argument("fields", 0)
-            items = (
-                argument.value.items if argument and isinstance(argument.value, ArrayLit) else []
-            )
-            names = [i.name for i in items if isinstance(i, (Constant, FunctionCall))]
+            names = [i.name for i in attribute.listed_fields() or []]
             indexes.append((names, attribute.name == "unique"))
     for names, unique in indexes:
         first = next((n for n in names if n in xml), None)

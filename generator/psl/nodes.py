@@ -113,6 +113,19 @@ class Attribute:
                 positional += 1
         return None
 
+    def listed_fields(self) -> list[Constant | FunctionCall] | None:
+        """The fields an @@id, @@index or @@unique lists, as written: a name,
+        or a name with its options (`title(sort: Desc)`).  Prisma also takes a
+        single field without brackets (`@@index(userId)`).  None when its
+        first argument lists no fields."""
+        argument = self.argument("fields", 0)
+        value = argument.value if argument is not None else None
+        if isinstance(value, ArrayLit):
+            return [i for i in value.items if isinstance(i, (Constant, FunctionCall))]
+        if isinstance(value, (Constant, FunctionCall)):
+            return [value]
+        return None
+
 
 # --- fields and blocks -----------------------------------------------------
 

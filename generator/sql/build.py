@@ -557,18 +557,16 @@ class _Builder:
 
     def index_fields(self, model: Model, attribute: Attribute):
         """(field, arguments) for each field an @@id/@@index/@@unique lists."""
-        argument = attribute.argument("fields", 0)
-        if argument is None or not isinstance(argument.value, (ArrayLit, Constant, FunctionCall)):
+        items = attribute.listed_fields()
+        if items is None:
             raise PslError([Diagnostic.at(attribute.span, "expected a list of fields")])
-        # Prisma also accepts a single field without brackets: @@index(userId)
-        items = argument.value.items if isinstance(argument.value, ArrayLit) else [argument.value]
-        out = []
-        for item in items:
-            if isinstance(item, FunctionCall):
-                out.append((self.field_by_name(model, item.name), item.arguments))
-            elif isinstance(item, Constant):
-                out.append((self.field_by_name(model, item.name), []))
-        return out
+        return [
+            (
+                self.field_by_name(model, item.name),
+                item.arguments if isinstance(item, FunctionCall) else [],
+            )
+            for item in items
+        ]
 
     def indexes(self, model: Model, table: Table) -> None:
         table_name = table.name.name
