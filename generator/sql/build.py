@@ -69,7 +69,6 @@ DEFAULT_TYPES = {
     "Bytes": ColumnType("BYTEA"),
 }
 
-# @db.<Name> -> SQL type name; "args" says how its arguments render.
 INDEX_ALGORITHMS = {
     "Hash": "HASH",
     "Gin": "GIN",
