@@ -492,32 +492,32 @@ def jsonb_text(text: str) -> str:
     # order: decoded without a Python call per object, they need no reordering
     # (1.5 -> 0.9 us for a small document).  Any other document (two "{" or
     # more, one not at the top, keys out of order) takes the ordering path.
+    out = None
     opening = text.find("{")
     if opening < 0 or text.find("{", opening + 1) < 0:
         try:
             value, end = _PLAIN_SCAN(text, 0)
         except (StopIteration, _NotPlain, ValueError):
             end = -1  # not plain JSON or not JSON at all: the path below says which
+        # The cache is read here first: a call less per document (~0.1 us).
         if end == len(text) and (
             opening < 0
             or type(value) is dict
             and (_KEY_ORDERS.get(keys := tuple(value)) or _in_jsonb_order(keys))
         ):
             out = _jsonb_encode(value)
-            if "\\u0000" in out and _holds_nul(value):
-                raise ValueError("JSON with a \\u0000, which jsonb cannot store")
-            return out
-    try:
+    if out is None:
         try:
-            value, end = _JSONB_SCAN(text, 0)
-        except StopIteration:  # leading white space, or not JSON: decode() says which
-            end = -1
-        if end != len(text):
-            value = _JSONB_DECODER.decode(text)
-        out = _jsonb_encode(value)
-    except _NotPlain:  # a number Python would print otherwise: the slow, exact way
-        value = _EXACT_DECODER.decode(text)
-        out = _jsonb_dump(value)
+            try:
+                value, end = _JSONB_SCAN(text, 0)
+            except StopIteration:  # leading white space, or not JSON: decode() says which
+                end = -1
+            if end != len(text):
+                value = _JSONB_DECODER.decode(text)
+            out = _jsonb_encode(value)
+        except _NotPlain:  # a number Python would print otherwise: the slow, exact way
+            value = _EXACT_DECODER.decode(text)
+            out = _jsonb_dump(value)
     if "\\u0000" in out and _holds_nul(value):
         raise ValueError("JSON with a \\u0000, which jsonb cannot store")
     return out
