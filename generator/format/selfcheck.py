@@ -31,7 +31,7 @@ def canonical(node):
     """A comparable view of a node, with Prisma's deliberate changes undone:
     attributes in Prisma's order (block ones after the members), legacy forms
     and trailing commas gone, /* */ comments by their lines."""
-    if isinstance(node, Span):  # a tuple, but no sequence of nodes
+    if isinstance(node, Span):  # position only: not compared
         return None
     if isinstance(node, (list, tuple)):  # members, arguments, comments
         return tuple(canonical(item) for item in node)

@@ -364,7 +364,7 @@ for _node_class in (Comment, StringLit, NumberLit, Constant, ArrayLit, FunctionC
 
 def to_json(node) -> object:
     """A JSON-ready view of a node: its kind, its fields, and its span."""
-    if isinstance(node, Span):  # a tuple, but no sequence of nodes
+    if isinstance(node, Span):
         return node.to_json()
     if isinstance(node, (list, tuple)):
         return [to_json(item) for item in node]
