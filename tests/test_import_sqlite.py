@@ -594,18 +594,28 @@ CREATE TABLE "everything" (
 """
 
 
+def deployed_with_sqlite(
+    database, tmp_path, schema_text: str, tables: str, table: str, rows: list, name: str
+) -> tuple[Path, Path, str]:
+    """(a SQLite file `name` made by `tables`, with `rows` in `table`; the
+    deployed `schema_text`; the url)."""
+    url = with_parameter(database, "schema", SCHEMA)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(schema_text)
+    schema = deploy_schema(schema_file, url, tmp_path)
+    sqlite_file = tmp_path / name
+    with sqlite3.connect(sqlite_file) as db:
+        db.executescript(tables)
+        db.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(rows[0]))})', rows)
+    return sqlite_file, schema, url
+
+
 def everything(database, tmp_path, rows: list) -> tuple[Path, Path, str]:
     """(a SQLite file of `rows` as Prisma's SQLite connector lays ALL_TYPES out,
     the deployed ALL_TYPES_SCHEMA, the url)."""
-    url = with_parameter(database, "schema", SCHEMA)
-    schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(ALL_TYPES_SCHEMA)
-    schema = deploy_schema(schema_file, url, tmp_path)
-    sqlite_file = tmp_path / "all.db"
-    with sqlite3.connect(sqlite_file) as db:
-        db.executescript(ALL_TYPES_SQLITE)
-        db.executemany("INSERT INTO everything VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return sqlite_file, schema, url
+    return deployed_with_sqlite(
+        database, tmp_path, ALL_TYPES_SCHEMA, ALL_TYPES_SQLITE, "everything", rows, "all.db"
+    )
 
 
 def test_every_scalar_type_round_trips(database, tmp_path):
@@ -664,15 +674,15 @@ HOSTS_SCHEMA = (
 
 def hosts(database, tmp_path, rows: list, key_type: str = "INTEGER") -> tuple[Path, Path, str]:
     """(a SQLite file of `rows`, the deployed HOSTS_SCHEMA, the url)."""
-    url = with_parameter(database, "schema", SCHEMA)
-    schema_file = tmp_path / "schema.prisma"
-    schema_file.write_text(HOSTS_SCHEMA)
-    schema = deploy_schema(schema_file, url, tmp_path)
-    sqlite_file = tmp_path / f"hosts_{len(list(tmp_path.glob('hosts_*.db')))}.db"
-    with sqlite3.connect(sqlite_file) as db:
-        db.execute(f'CREATE TABLE "hosts" ("id" {key_type} PRIMARY KEY, "address" TEXT NOT NULL)')
-        db.executemany("INSERT INTO hosts VALUES (?, ?)", rows)
-    return sqlite_file, schema, url
+    return deployed_with_sqlite(
+        database,
+        tmp_path,
+        HOSTS_SCHEMA,
+        f'CREATE TABLE "hosts" ("id" {key_type} PRIMARY KEY, "address" TEXT NOT NULL);',
+        "hosts",
+        rows,
+        f"hosts_{len(list(tmp_path.glob('hosts_*.db')))}.db",
+    )
 
 
 def test_a_value_postgresql_stores_otherwise_is_refused(database, tmp_path):
